@@ -1,0 +1,83 @@
+#pragma once
+
+#include <CommandBridge/commandbridge_export.h>
+
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QUrl>
+#include <QtNetwork/QHostAddress>
+
+#include <chrono>
+#include <memory>
+
+namespace CommandBridge {
+
+class CommandRegistry;
+
+/// Limits and settings of a CommandBridgeServer. The defaults are those of protocol v1.
+struct ServerOptions
+{
+    /// Largest WebSocket message and REST body accepted (close code 1009 / HTTP 413 beyond).
+    qint64 maxMessageBytes = 1024 * 1024;
+    /// Commands in flight per WebSocket connection; one more gets `busy`.
+    int maxInFlight = 32;
+    /// REST commands in flight over the whole server; one more gets 503 `busy`.
+    int maxRestInFlight = 256;
+    /// How long a session outlives its last connection.
+    std::chrono::milliseconds sessionIdleTime{std::chrono::minutes(30)};
+    /// Time a new connection has to send its first complete request head (or handshake).
+    std::chrono::milliseconds handshakeTimeout{std::chrono::seconds(10)};
+    /// Longest time shutdown() waits for sockets to flush before closing them hard.
+    std::chrono::milliseconds shutdownGrace{std::chrono::seconds(2)};
+};
+
+class CommandBridgeServerPrivate;
+
+/// Serves the commands of a CommandRegistry on one TCP port: WebSocket clients at /ws and REST
+/// clients at /api/v1/... (protocol v1).
+///
+/// Ownership: owned by its parent (or the caller); the registry is not owned and must outlive the
+/// server. Threads: create and use it on one thread with an event loop; handlers never run on the
+/// sockets' behalf beyond what their ExecutionMode says.
+class COMMANDBRIDGE_EXPORT CommandBridgeServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit CommandBridgeServer(CommandRegistry *registry, QObject *parent = nullptr);
+    ~CommandBridgeServer() override;
+
+    /// Options take effect for connections made after the call; set them before listen().
+    void setOptions(const ServerOptions &options);
+    ServerOptions options() const;
+
+    /// Listens on \a address and \a port (0 picks a free port). Returns false and sets
+    /// errorString() when it cannot.
+    [[nodiscard]] bool listen(const QHostAddress &address = QHostAddress::LocalHost,
+                              quint16 port = 0);
+    bool isListening() const;
+    QString errorString() const;
+    quint16 serverPort() const;
+    QHostAddress serverAddress() const;
+    /// http://HOST:PORT
+    QUrl httpUrl() const;
+    /// ws://HOST:PORT/ws
+    QUrl webSocketUrl() const;
+
+    int connectionCount() const;
+    int sessionCount() const;
+    int inFlightCount() const;
+
+    /// Graceful stop (spec section 6): no new connections, every running command gets a
+    /// `shutting_down` result, open REST requests get 503, WebSockets close with 1001.
+    /// shutdownFinished() follows once the sockets are closed.
+    void shutdown();
+
+Q_SIGNALS:
+    void shutdownFinished();
+
+private:
+    std::unique_ptr<CommandBridgeServerPrivate> d;
+};
+
+} // namespace CommandBridge

@@ -1,0 +1,124 @@
+#pragma once
+
+#include <CommandBridge/commandbridge_export.h>
+#include <CommandBridge/commandcontext.h>
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QThreadPool;
+QT_END_NAMESPACE
+
+namespace CommandBridge {
+
+class Session;
+
+/// Where a command's handler runs.
+enum class ExecutionMode {
+    /// On the registry's thread, finishing before it returns: for trivial commands.
+    Synchronous,
+    /// On the registry's thread, finishing later from a timer or a signal. Never block in it.
+    EventLoop,
+    /// On the registry's dedicated worker QThreadPool, for blocking or CPU-heavy work. The handler
+    /// finishes before it returns and checks CommandContext::isCancelled() between steps.
+    WorkerPool,
+};
+
+/// What a command is: everything the registry, the REST routes, the WebSocket bridge and
+/// list_commands know about it.
+struct CommandDescriptor
+{
+    using Handler = std::function<void(CommandContext &context)>;
+
+    QString name;
+    /// One line for humans, shown by list_commands.
+    QString description;
+    /// JSON Schema (draft 7) of the args object. Empty means any object. The registry adds an
+    /// optional string "session_id" property, since every command accepts one.
+    QJsonObject argsSchema;
+    std::chrono::milliseconds defaultTimeout{std::chrono::minutes(1)};
+    ExecutionMode mode = ExecutionMode::EventLoop;
+    /// REST requests without X-Session-Id fail with no_session.
+    bool requiresSession = false;
+    Handler handler;
+};
+
+/// A request to run a command, as the front ends decoded it.
+struct CommandInvocation
+{
+    QString command;
+    /// The args as sent: undefined or null mean {}; anything but an object is invalid_args.
+    QJsonValue args = QJsonValue(QJsonValue::Undefined);
+    /// Echoed verbatim; undefined when the request had none.
+    QJsonValue requestId = QJsonValue(QJsonValue::Undefined);
+    /// The caller's session, or null for none.
+    std::shared_ptr<Session> session;
+    /// The requested timeout; the command's default when absent. Capped by maxTimeout().
+    std::optional<std::chrono::milliseconds> timeout;
+};
+
+/// The one source of truth for commands: handlers are registered here once and every front end
+/// runs them through createCommand().
+///
+/// Ownership: the embedding app owns the registry and keeps it alive longer than any server using
+/// it. Threads: use it from the thread it lives on; handlers in ExecutionMode::WorkerPool run on
+/// its own QThreadPool (not the global one).
+class COMMANDBRIDGE_EXPORT CommandRegistry : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit CommandRegistry(QObject *parent = nullptr);
+    ~CommandRegistry() override;
+
+    /// Adds a command. Fails, with errorString() telling why, for a duplicate or malformed name,
+    /// a missing handler or a schema that is not valid JSON Schema.
+    [[nodiscard]] bool registerCommand(const CommandDescriptor &descriptor);
+    QString errorString() const { return m_errorString; }
+
+    bool contains(const QString &name) const;
+    QStringList commandNames() const;
+    /// The list_commands entries: name, description, args_schema and timeout_ms, sorted by name.
+    QJsonArray describeCommands() const;
+
+    /// Prepares a command for \a invocation. Connect to its signals, then call start(). A request
+    /// that cannot run (unknown command, bad args, session mismatch, ...) still gets a context,
+    /// whose start() finishes it with the matching error.
+    CommandContext *createCommand(const CommandInvocation &invocation);
+
+    /// Upper bound for every command's timeout (spec: max_timeout_ms). Default 10 minutes.
+    void setMaxTimeout(std::chrono::milliseconds timeout);
+    std::chrono::milliseconds maxTimeout() const { return m_maxTimeout; }
+
+    /// Commands started and not yet finished, over all front ends.
+    int inFlightCount() const { return m_inFlight; }
+
+    QThreadPool *workerPool() const;
+
+Q_SIGNALS:
+    /// A command started running (after it passed validation).
+    void commandStarted(CommandBridge::CommandContext *context);
+
+private:
+    friend class CommandContext;
+    struct Entry;
+    std::optional<CommandResult> validate(const Entry &entry, QJsonObject &args,
+                                          const CommandInvocation &invocation) const;
+
+    std::map<QString, std::shared_ptr<Entry>> m_commands;
+    std::unique_ptr<QThreadPool> m_pool;
+    std::chrono::milliseconds m_maxTimeout{std::chrono::minutes(10)};
+    QString m_errorString;
+    int m_inFlight = 0;
+};
+
+} // namespace CommandBridge

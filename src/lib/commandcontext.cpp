@@ -1,0 +1,200 @@
+#include <CommandBridge/commandcontext.h>
+#include <CommandBridge/commandregistry.h>
+#include <CommandBridge/session.h>
+
+#include "logging_p.h"
+
+#include <QtCore/QThread>
+#include <QtCore/QThreadPool>
+#include <QtCore/QTimer>
+
+#include <cmath>
+#include <exception>
+
+namespace CommandBridge {
+
+CommandContext::CommandContext(CommandRegistry *registry,
+                               std::shared_ptr<const CommandDescriptor> descriptor,
+                               const QString &command, const QJsonObject &args,
+                               std::shared_ptr<Session> session, const QJsonValue &requestId,
+                               std::chrono::milliseconds timeout,
+                               std::optional<CommandResult> rejection)
+    : QObject(registry)
+    , m_registry(registry)
+    , m_descriptor(std::move(descriptor))
+    , m_command(command)
+    , m_args(args)
+    , m_session(std::move(session))
+    , m_requestId(requestId)
+    , m_timeout(timeout)
+    , m_rejection(std::move(rejection))
+{}
+
+CommandContext::~CommandContext() = default;
+
+QString CommandContext::sessionId() const
+{
+    return m_session ? m_session->id() : QString();
+}
+
+void CommandContext::reportProgress(const QString &message, double percent)
+{
+    if (isCancelled())
+        return;
+    CommandProgress progress{message, std::nullopt};
+    if (percent >= 0.0 && std::isfinite(percent))
+        progress.percent = percent;
+    if (QThread::currentThread() == thread()) {
+        deliverProgress(progress);
+    } else {
+        QMetaObject::invokeMethod(
+            this, [this, progress] { deliverProgress(progress); }, Qt::QueuedConnection);
+    }
+}
+
+void CommandContext::succeed(const QJsonValue &value)
+{
+    const CommandResult result = CommandResult::success(value);
+    if (QThread::currentThread() == thread()) {
+        finish(result);
+    } else {
+        QMetaObject::invokeMethod(
+            this, [this, result] { finish(result); }, Qt::QueuedConnection);
+    }
+}
+
+void CommandContext::fail(const QString &code, const QString &message, const QJsonValue &details)
+{
+    const CommandResult result = CommandResult::failure(code, message, details);
+    if (QThread::currentThread() == thread()) {
+        finish(result);
+    } else {
+        QMetaObject::invokeMethod(
+            this, [this, result] { finish(result); }, Qt::QueuedConnection);
+    }
+}
+
+void CommandContext::fail(ErrorCode code, const QString &message, const QJsonValue &details)
+{
+    fail(errorCodeString(code), message, details);
+}
+
+void CommandContext::start()
+{
+    if (m_started)
+        return;
+    m_started = true;
+    if (m_rejection) {
+        finish(*m_rejection);
+        return;
+    }
+    if (m_finished)
+        return;
+
+    m_counted = true;
+    ++m_registry->m_inFlight;
+    Q_EMIT started();
+    Q_EMIT m_registry->commandStarted(this);
+
+    auto *timer = new QTimer(this);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [this] {
+        abort(ErrorCode::Timeout,
+              QStringLiteral("Command timed out after %1 ms").arg(m_timeout.count()));
+    });
+    timer->start(m_timeout);
+    runHandler();
+}
+
+void CommandContext::cancel()
+{
+    stop(CommandResult::failure(ErrorCode::Cancelled, QStringLiteral("Command cancelled")));
+}
+
+void CommandContext::abort(ErrorCode code, const QString &message)
+{
+    stop(CommandResult::failure(code, message));
+}
+
+void CommandContext::deliverProgress(const CommandProgress &progress)
+{
+    if (m_finished || !m_started)
+        return;
+    CommandProgress delivered = progress;
+    if (delivered.percent) {
+        m_lastPercent = std::clamp(*delivered.percent, m_lastPercent, 100.0);
+        delivered.percent = m_lastPercent;
+    }
+    Q_EMIT progressed(delivered);
+}
+
+void CommandContext::finish(const CommandResult &result)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (m_counted)
+        --m_registry->m_inFlight;
+    Q_EMIT finished(result);
+    releaseWhenDone();
+}
+
+void CommandContext::stop(const CommandResult &result)
+{
+    if (m_finished)
+        return;
+    m_cancelled.store(true, std::memory_order_release);
+    finish(result);
+    // After the result, so a handler that fails in response cannot replace it.
+    Q_EMIT cancelRequested();
+}
+
+void CommandContext::runHandler()
+{
+    const auto invoke = [this] {
+        try {
+            m_descriptor->handler(*this);
+        } catch (const std::exception &error) {
+            fail(ErrorCode::Internal,
+                 QStringLiteral("Handler threw: ") + QString::fromUtf8(error.what()));
+        } catch (...) {
+            fail(ErrorCode::Internal, QStringLiteral("Handler threw an exception"));
+        }
+    };
+
+    m_handlerRunning = true;
+    if (m_descriptor->mode == ExecutionMode::WorkerPool) {
+        m_registry->workerPool()->start([this, invoke] {
+            invoke();
+            QMetaObject::invokeMethod(
+                this, [this] { handlerReturned(); }, Qt::QueuedConnection);
+        });
+        return;
+    }
+    invoke();
+    if (m_descriptor->mode == ExecutionMode::EventLoop) {
+        m_handlerRunning = false;
+        releaseWhenDone();
+        return;
+    }
+    handlerReturned();
+}
+
+void CommandContext::handlerReturned()
+{
+    m_handlerRunning = false;
+    if (!m_finished) {
+        qCWarning(lcRegistry) << "handler of" << m_command << "returned without a result";
+        finish(CommandResult::failure(ErrorCode::Internal,
+                                      QStringLiteral("Handler returned without a result")));
+    }
+    releaseWhenDone();
+}
+
+void CommandContext::releaseWhenDone()
+{
+    if (m_finished && !m_handlerRunning)
+        deleteLater();
+}
+
+} // namespace CommandBridge

@@ -1,0 +1,197 @@
+#include <CommandBridge/commandregistry.h>
+#include <CommandBridge/session.h>
+
+#include "logging_p.h"
+#include "protocol_p.h"
+#include "schemavalidator_p.h"
+
+#include <QtCore/QRegularExpression>
+#include <QtCore/QThreadPool>
+
+namespace CommandBridge {
+
+struct CommandRegistry::Entry
+{
+    std::shared_ptr<const CommandDescriptor> descriptor;
+    /// The app's schema plus the optional "session_id" every command accepts.
+    QJsonObject schema;
+    std::unique_ptr<SchemaValidator> validator;
+};
+
+namespace {
+
+QJsonObject withSessionIdProperty(QJsonObject schema)
+{
+    if (schema.isEmpty())
+        schema.insert(QStringLiteral("type"), QStringLiteral("object"));
+    QJsonObject properties = schema.value(QStringLiteral("properties")).toObject();
+    if (!properties.contains(Protocol::Key::sessionId)) {
+        properties.insert(Protocol::Key::sessionId,
+                          QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}});
+        schema.insert(QStringLiteral("properties"), properties);
+    }
+    return schema;
+}
+
+void applyDefaults(const QJsonObject &schema, QJsonObject &args)
+{
+    const QJsonObject properties = schema.value(QStringLiteral("properties")).toObject();
+    for (auto it = properties.begin(); it != properties.end(); ++it) {
+        const QJsonValue defaultValue = it.value().toObject().value(QStringLiteral("default"));
+        if (!defaultValue.isUndefined() && !args.contains(it.key()))
+            args.insert(it.key(), defaultValue);
+    }
+}
+
+} // namespace
+
+CommandRegistry::CommandRegistry(QObject *parent)
+    : QObject(parent)
+    , m_pool(std::make_unique<QThreadPool>())
+{
+    m_pool->setObjectName(QStringLiteral("CommandBridge worker pool"));
+}
+
+CommandRegistry::~CommandRegistry()
+{
+    // Worker handlers still hold their contexts: stop them, then wait before the contexts go.
+    const QList<CommandContext *> running = findChildren<CommandContext *>();
+    for (CommandContext *context : running)
+        context->abort(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
+    m_pool->waitForDone();
+}
+
+bool CommandRegistry::registerCommand(const CommandDescriptor &descriptor)
+{
+    static const QRegularExpression namePattern(QStringLiteral("^[A-Za-z0-9._-]{1,128}$"));
+    if (!namePattern.match(descriptor.name).hasMatch()) {
+        m_errorString = QStringLiteral("Invalid command name \"%1\": use 1 to 128 of "
+                                       "[A-Za-z0-9._-]")
+                            .arg(descriptor.name);
+        return false;
+    }
+    if (m_commands.count(descriptor.name)) {
+        m_errorString = QStringLiteral("Command \"%1\" is already registered").arg(descriptor.name);
+        return false;
+    }
+    if (!descriptor.handler) {
+        m_errorString = QStringLiteral("Command \"%1\" has no handler").arg(descriptor.name);
+        return false;
+    }
+    if (descriptor.defaultTimeout.count() < 1) {
+        m_errorString =
+            QStringLiteral("Command \"%1\" needs a positive default timeout").arg(descriptor.name);
+        return false;
+    }
+
+    auto entry = std::make_shared<Entry>();
+    entry->schema = withSessionIdProperty(descriptor.argsSchema);
+    auto compiled = SchemaValidator::compile(entry->schema);
+    if (auto *error = std::get_if<QString>(&compiled)) {
+        m_errorString =
+            QStringLiteral("Command \"%1\" has an invalid schema: %2").arg(descriptor.name, *error);
+        return false;
+    }
+    entry->validator = std::move(std::get<std::unique_ptr<SchemaValidator>>(compiled));
+    entry->descriptor = std::make_shared<const CommandDescriptor>(descriptor);
+    m_commands.emplace(descriptor.name, std::move(entry));
+    m_errorString.clear();
+    qCDebug(lcRegistry) << "registered" << descriptor.name;
+    return true;
+}
+
+bool CommandRegistry::contains(const QString &name) const
+{
+    return m_commands.count(name) > 0;
+}
+
+QStringList CommandRegistry::commandNames() const
+{
+    QStringList names;
+    for (const auto &[name, entry] : m_commands)
+        names.append(name);
+    return names;
+}
+
+QJsonArray CommandRegistry::describeCommands() const
+{
+    QJsonArray descriptions;
+    for (const auto &[name, entry] : m_commands) {
+        descriptions.append(QJsonObject{
+            {Protocol::Key::name, name},
+            {Protocol::Key::description, entry->descriptor->description},
+            {Protocol::Key::argsSchema, entry->schema},
+            {Protocol::Key::timeoutMs, qint64(entry->descriptor->defaultTimeout.count())},
+        });
+    }
+    return descriptions;
+}
+
+std::optional<CommandResult> CommandRegistry::validate(const Entry &entry, QJsonObject &args,
+                                                       const CommandInvocation &invocation) const
+{
+    const CommandDescriptor &descriptor = *entry.descriptor;
+    if (invocation.args.isObject()) {
+        args = invocation.args.toObject();
+    } else if (!invocation.args.isUndefined() && !invocation.args.isNull()) {
+        return CommandResult::failure(ErrorCode::InvalidArgs,
+                                      QStringLiteral("Args must be a JSON object"));
+    }
+
+    const QJsonValue sentSession = args.value(Protocol::Key::sessionId);
+    if (sentSession.isString() &&
+        (!invocation.session || sentSession.toString() != invocation.session->id())) {
+        return CommandResult::failure(
+            ErrorCode::SessionMismatch,
+            QStringLiteral("args.session_id does not match the session of this request"));
+    }
+    if (sentSession.isUndefined() && invocation.session)
+        args.insert(Protocol::Key::sessionId, invocation.session->id());
+
+    if (descriptor.requiresSession && !invocation.session) {
+        return CommandResult::failure(
+            ErrorCode::NoSession,
+            QStringLiteral("Command %1 needs a session: send X-Session-Id").arg(descriptor.name));
+    }
+
+    const QJsonArray problems = entry.validator->validate(args);
+    if (!problems.isEmpty()) {
+        return CommandResult::failure(
+            ErrorCode::InvalidArgs,
+            QStringLiteral("Args do not match the schema of %1").arg(descriptor.name), problems);
+    }
+    applyDefaults(entry.schema, args);
+    return std::nullopt;
+}
+
+CommandContext *CommandRegistry::createCommand(const CommandInvocation &invocation)
+{
+    const auto found = m_commands.find(invocation.command);
+    if (found == m_commands.end()) {
+        return new CommandContext(
+            this, nullptr, invocation.command, QJsonObject(), invocation.session,
+            invocation.requestId, std::chrono::milliseconds(0),
+            CommandResult::failure(ErrorCode::UnknownCommand,
+                                   QStringLiteral("Unknown command: ") + invocation.command));
+    }
+    const Entry &entry = *found->second;
+    QJsonObject args;
+    std::optional<CommandResult> rejection = validate(entry, args, invocation);
+    const std::chrono::milliseconds timeout =
+        std::min(invocation.timeout.value_or(entry.descriptor->defaultTimeout), m_maxTimeout);
+    return new CommandContext(this, entry.descriptor, invocation.command, args, invocation.session,
+                              invocation.requestId, timeout, std::move(rejection));
+}
+
+void CommandRegistry::setMaxTimeout(std::chrono::milliseconds timeout)
+{
+    m_maxTimeout = std::clamp(timeout, std::chrono::milliseconds(1),
+                              std::chrono::milliseconds(std::numeric_limits<int>::max()));
+}
+
+QThreadPool *CommandRegistry::workerPool() const
+{
+    return m_pool.get();
+}
+
+} // namespace CommandBridge

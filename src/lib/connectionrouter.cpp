@@ -1,0 +1,138 @@
+#include "connectionrouter_p.h"
+
+#include "logging_p.h"
+#include "messageencoder_p.h"
+
+#include <QtCore/QTimer>
+#include <QtNetwork/QTcpSocket>
+
+#include <sys/socket.h>
+
+namespace CommandBridge {
+namespace {
+
+constexpr qsizetype maxHeadBytes = 16 * 1024;
+constexpr std::chrono::seconds lingerTime{2};
+const char *const pendingHeadName = "commandbridge_pending_head";
+
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Payload Too Large";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Error";
+    }
+}
+
+} // namespace
+
+void HttpHandoff::handOver(QTcpSocket *socket)
+{
+    socket->setParent(this);
+    addPendingConnection(socket);
+    Q_EMIT newConnection();
+    // The request's first bytes are already buffered, and buffered bytes raise no new readyRead.
+    Q_EMIT socket->readyRead();
+}
+
+ConnectionRouter::ConnectionRouter(QObject *parent)
+    : QTcpServer(parent)
+    , m_httpHandoff(new HttpHandoff(this))
+{}
+
+void ConnectionRouter::incomingConnection(qintptr socketDescriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(socketDescriptor)) {
+        qCWarning(lcRouter) << "cannot adopt socket:" << socket->errorString();
+        delete socket;
+        return;
+    }
+    ++m_openConnections;
+    connect(socket, &QObject::destroyed, this, [this] { --m_openConnections; });
+
+    // Lives while the head is awaited; deleting it ends both the wait and the deadline.
+    auto *pendingHead = new QTimer(socket);
+    pendingHead->setObjectName(QLatin1String(pendingHeadName));
+    pendingHead->setSingleShot(true);
+    connect(pendingHead, &QTimer::timeout, socket, [socket] {
+        qCDebug(lcRouter) << "no request head in time from" << socket->peerAddress();
+        socket->abort();
+    });
+    pendingHead->start(m_handshakeTimeout);
+    connect(socket, &QTcpSocket::readyRead, pendingHead, [this, socket] { readHead(socket); });
+    connect(socket, &QTcpSocket::disconnected, pendingHead, [socket] { socket->deleteLater(); });
+}
+
+void ConnectionRouter::readHead(QTcpSocket *socket)
+{
+    const ParsedRequestHead parsed = parseRequestHead(socket->peek(maxHeadBytes + 1), maxHeadBytes);
+    if (parsed.status == ParsedRequestHead::Status::Incomplete)
+        return;
+
+    // From here on the socket belongs to whoever takes it.
+    delete socket->findChild<QTimer *>(QLatin1String(pendingHeadName), Qt::FindDirectChildrenOnly);
+
+    if (parsed.status == ParsedRequestHead::Status::TooLarge) {
+        refuse(socket,
+               {431, QStringLiteral("bad_message"), QStringLiteral("Request head too large")});
+        return;
+    }
+    if (parsed.status == ParsedRequestHead::Status::Malformed) {
+        refuse(socket,
+               {400, QStringLiteral("bad_message"), QStringLiteral("Malformed HTTP request")});
+        return;
+    }
+    if (m_admission) {
+        if (const std::optional<Refusal> refusal = m_admission(parsed.head)) {
+            refuse(socket, *refusal);
+            return;
+        }
+    }
+    if (parsed.head.isWebSocketUpgrade()) {
+        Q_EMIT webSocketRequested(socket, parsed.head);
+        return;
+    }
+    m_httpHandoff->handOver(socket);
+}
+
+void ConnectionRouter::refuse(QTcpSocket *socket, const Refusal &refusal)
+{
+    const QByteArray body = Encoder::toJson(Encoder::restErrorBody(refusal.code, refusal.message));
+    QByteArray response =
+        "HTTP/1.1 " + QByteArray::number(refusal.status) + ' ' + reasonPhrase(refusal.status) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+        "\r\nConnection: close\r\n\r\n" + body;
+    disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    // Half-close after the answer and drain what the client still sends: closing with unread
+    // input would reset the connection and could destroy the answer before it is read.
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+    connect(socket, &QTcpSocket::bytesWritten, socket, [socket] {
+        if (socket->bytesToWrite() == 0)
+            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+    });
+    QTimer::singleShot(lingerTime, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+    socket->readAll();
+    socket->write(response);
+}
+
+} // namespace CommandBridge

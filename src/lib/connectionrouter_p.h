@@ -1,0 +1,74 @@
+#pragma once
+
+#include "httprequesthead_p.h"
+
+#include <QtCore/QString>
+#include <QtNetwork/QTcpServer>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+QT_END_NAMESPACE
+
+namespace CommandBridge {
+
+/// Why a request is turned away before it reaches a front end.
+struct Refusal
+{
+    int status = 400;
+    QString code;
+    QString message;
+};
+
+/// Hands accepted sockets to QHttpServer, which only takes them from a QTcpServer.
+class HttpHandoff : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    using QTcpServer::QTcpServer;
+    void handOver(QTcpSocket *socket);
+};
+
+/// The one listening socket of the bridge. Reads each new connection's first request head without
+/// consuming it, asks the admission function whether it may go on, then hands WebSocket upgrades
+/// to webSocketRequested() and every other request to the HTTP server through httpHandoff().
+class ConnectionRouter : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    using Admission = std::function<std::optional<Refusal>(const HttpRequestHead &head)>;
+
+    explicit ConnectionRouter(QObject *parent = nullptr);
+
+    void setAdmission(Admission admission) { m_admission = std::move(admission); }
+    void setHandshakeTimeout(std::chrono::milliseconds timeout) { m_handshakeTimeout = timeout; }
+    HttpHandoff *httpHandoff() const { return m_httpHandoff; }
+    /// Open TCP connections, REST and WebSocket alike.
+    int openConnections() const { return m_openConnections; }
+
+    /// Writes \a refusal as a JSON error response, then closes \a socket after a bounded drain so
+    /// the client can read the answer.
+    static void refuse(QTcpSocket *socket, const Refusal &refusal);
+
+Q_SIGNALS:
+    /// An admitted upgrade to /ws; the receiver takes the socket, its handshake still unread.
+    void webSocketRequested(QTcpSocket *socket, const CommandBridge::HttpRequestHead &head);
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override;
+
+private:
+    void readHead(QTcpSocket *socket);
+
+    Admission m_admission;
+    HttpHandoff *m_httpHandoff;
+    std::chrono::milliseconds m_handshakeTimeout{std::chrono::seconds(10)};
+    int m_openConnections = 0;
+};
+
+} // namespace CommandBridge

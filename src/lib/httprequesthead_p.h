@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QList>
+#include <QtCore/QPair>
+#include <QtCore/QUrlQuery>
+
+#include <optional>
+
+namespace CommandBridge {
+
+/// The request line and headers of an HTTP/1.x request, read before the request is handed on.
+struct HttpRequestHead
+{
+    QByteArray method;
+    QByteArray target;
+    /// Header names in lower case, in the order received.
+    QList<QPair<QByteArray, QByteArray>> headers;
+    /// Bytes up to and including the blank line.
+    qsizetype length = 0;
+
+    QByteArray header(const QByteArray &lowerCaseName) const;
+    QString path() const;
+    QUrlQuery query() const;
+    bool isWebSocketUpgrade() const;
+    /// Undefined when absent; -1 when present but not a number.
+    std::optional<qint64> contentLength() const;
+};
+
+struct ParsedRequestHead
+{
+    enum class Status { Incomplete, Complete, Malformed, TooLarge };
+    Status status = Status::Incomplete;
+    HttpRequestHead head;
+};
+
+/// Parses the head at the start of \a buffer; a head longer than \a maxBytes is TooLarge.
+ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes);
+
+} // namespace CommandBridge

@@ -1,0 +1,8 @@
+#include "logging_p.h"
+
+namespace CommandBridge {
+Q_LOGGING_CATEGORY(lcRegistry, "commandbridge.registry", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcWebSocket, "commandbridge.websocket", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcRest, "commandbridge.rest", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcRouter, "commandbridge.router", QtInfoMsg)
+} // namespace CommandBridge

@@ -1,0 +1,10 @@
+#pragma once
+
+#include <QtCore/QLoggingCategory>
+
+namespace CommandBridge {
+Q_DECLARE_LOGGING_CATEGORY(lcRegistry)
+Q_DECLARE_LOGGING_CATEGORY(lcWebSocket)
+Q_DECLARE_LOGGING_CATEGORY(lcRest)
+Q_DECLARE_LOGGING_CATEGORY(lcRouter)
+} // namespace CommandBridge

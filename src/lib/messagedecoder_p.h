@@ -1,0 +1,63 @@
+#pragma once
+
+// The one place that turns client bytes into requests (WebSocket messages, REST bodies and
+// parameters). Every rejection carries its protocol error code.
+
+#include <CommandBridge/commanderror.h>
+
+#include <QtCore/QByteArray>
+#include <QtCore/QJsonValue>
+#include <QtCore/QString>
+
+#include <chrono>
+#include <optional>
+#include <variant>
+
+namespace CommandBridge {
+
+/// A client message that passed decoding. Which fields are set depends on type.
+struct ClientMessage
+{
+    enum class Type { Command, Cancel, ListCommands, Ping, Auth };
+
+    Type type = Type::Ping;
+    /// Undefined when the message had no id.
+    QJsonValue id = QJsonValue(QJsonValue::Undefined);
+    QString command;
+    /// As sent; undefined when absent. The registry decides whether it is an object.
+    QJsonValue args = QJsonValue(QJsonValue::Undefined);
+    std::optional<std::chrono::milliseconds> timeout;
+    QString token;
+};
+
+/// Why a message was refused; id is set when one could be read.
+struct DecodeError
+{
+    ErrorCode code = ErrorCode::BadMessage;
+    QString message;
+    QJsonValue id = QJsonValue(QJsonValue::Undefined);
+};
+
+using DecodeResult = std::variant<ClientMessage, DecodeError>;
+
+/// Decodes one WebSocket text message (spec section 3).
+DecodeResult decodeClientMessage(const QByteArray &utf8);
+
+/// Decodes a REST body into command args: empty means {}, otherwise it must be JSON
+/// (bad_message); whether it is an object is the registry's call.
+std::variant<QJsonValue, DecodeError> decodeRestArgs(const QByteArray &body);
+
+/// Decodes the REST `timeout_ms` query value; an empty string means none.
+std::variant<std::optional<std::chrono::milliseconds>, DecodeError>
+decodeTimeoutParameter(const QString &value);
+
+/// True for a session id of `[A-Za-z0-9._-]{1,128}`.
+bool isValidSessionId(QStringView id);
+
+/// An id as humans read it in messages: "abc" quoted, 7 bare.
+QString describeRequestId(const QJsonValue &id);
+
+/// A hashable key for a request id that keeps `1` and `"1"` apart.
+QString requestIdKey(const QJsonValue &id);
+
+} // namespace CommandBridge

@@ -1,0 +1,130 @@
+#include "messageencoder_p.h"
+
+#include "protocol_p.h"
+
+#include <QtCore/QJsonDocument>
+
+namespace CommandBridge::Encoder {
+namespace {
+
+QJsonObject typed(QLatin1String type, const QJsonValue &id)
+{
+    QJsonObject object{{Protocol::Key::type, type}};
+    if (!id.isUndefined())
+        object.insert(Protocol::Key::id, id);
+    return object;
+}
+
+QJsonObject failurePayload(const QString &code, const QString &message)
+{
+    return QJsonObject{{Protocol::Key::code, code}, {Protocol::Key::message, message}};
+}
+
+} // namespace
+
+QJsonObject hello(const HelloInfo &info)
+{
+    const QJsonObject limits{
+        {Protocol::Key::maxMessageBytes, info.maxMessageBytes},
+        {Protocol::Key::maxInFlight, info.maxInFlight},
+        {Protocol::Key::maxTimeoutMs, qint64(info.maxTimeout.count())},
+    };
+    QJsonObject object = typed(Protocol::Type::hello, QJsonValue::Undefined);
+    object.insert(Protocol::Key::protocol, Protocol::version);
+    object.insert(Protocol::Key::server, info.serverName);
+    object.insert(Protocol::Key::sessionId, info.sessionId);
+    object.insert(Protocol::Key::authRequired, info.authRequired);
+    object.insert(Protocol::Key::limits, limits);
+    return object;
+}
+
+QJsonObject progress(const QJsonValue &id, const QString &command, const CommandProgress &progress)
+{
+    QJsonObject object = typed(Protocol::Type::commandProgress, id);
+    object.insert(Protocol::Key::command, command);
+    object.insert(Protocol::Key::message, progress.message);
+    if (progress.percent)
+        object.insert(Protocol::Key::percent, *progress.percent);
+    return object;
+}
+
+QJsonValue resultPayload(const CommandResult &result)
+{
+    if (result.isSuccess())
+        return result.value();
+    QJsonObject payload = failurePayload(result.errorCode(), result.errorMessage());
+    if (!result.errorDetails().isUndefined())
+        payload.insert(Protocol::Key::details, result.errorDetails());
+    return payload;
+}
+
+QJsonObject result(const QJsonValue &id, const QString &command, const CommandResult &result)
+{
+    QJsonObject object = typed(Protocol::Type::commandResult, id);
+    object.insert(Protocol::Key::command, command);
+    object.insert(Protocol::Key::success, result.isSuccess());
+    object.insert(Protocol::Key::result, resultPayload(result));
+    return object;
+}
+
+QJsonObject commands(const QJsonValue &id, const QJsonArray &descriptions)
+{
+    QJsonObject object = typed(Protocol::Type::commands, id);
+    object.insert(Protocol::Key::commands, descriptions);
+    return object;
+}
+
+QJsonObject pong(const QJsonValue &id)
+{
+    return typed(Protocol::Type::pong, id);
+}
+
+QJsonObject authResult(bool success)
+{
+    QJsonObject object = typed(Protocol::Type::authResult, QJsonValue::Undefined);
+    object.insert(Protocol::Key::success, success);
+    return object;
+}
+
+QJsonObject error(ErrorCode code, const QString &message, const QJsonValue &id)
+{
+    QJsonObject object = typed(Protocol::Type::error, id);
+    object.insert(Protocol::Key::code, errorCodeString(code));
+    object.insert(Protocol::Key::message, message);
+    return object;
+}
+
+QJsonObject restCommandBody(const QString &command, const CommandResult &result)
+{
+    return QJsonObject{
+        {Protocol::Key::command, command},
+        {Protocol::Key::success, result.isSuccess()},
+        {Protocol::Key::result, resultPayload(result)},
+    };
+}
+
+QJsonObject restErrorBody(const QString &code, const QString &message)
+{
+    return QJsonObject{
+        {Protocol::Key::success, false},
+        {Protocol::Key::result, failurePayload(code, message)},
+    };
+}
+
+QJsonObject restCommandList(const QJsonArray &descriptions)
+{
+    return QJsonObject{{Protocol::Key::commands, descriptions}};
+}
+
+QByteArray serverSentEvent(const char *event, const QJsonObject &data)
+{
+    return QByteArrayLiteral("event: ") + event + QByteArrayLiteral("\ndata: ") + toJson(data) +
+           QByteArrayLiteral("\n\n");
+}
+
+QByteArray toJson(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+} // namespace CommandBridge::Encoder

@@ -1,0 +1,54 @@
+#pragma once
+
+// The one place that builds server messages and REST bodies from values.
+
+#include <CommandBridge/commandresult.h>
+
+#include <QtCore/QByteArray>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+#include <QtCore/QJsonValue>
+
+#include <chrono>
+
+namespace CommandBridge {
+
+struct HelloInfo
+{
+    QString serverName;
+    QString sessionId;
+    bool authRequired = false;
+    qint64 maxMessageBytes = 0;
+    int maxInFlight = 0;
+    std::chrono::milliseconds maxTimeout{0};
+};
+
+namespace Encoder {
+
+QJsonObject hello(const HelloInfo &info);
+/// `id` is omitted when undefined.
+QJsonObject progress(const QJsonValue &id, const QString &command, const CommandProgress &progress);
+QJsonObject result(const QJsonValue &id, const QString &command, const CommandResult &result);
+QJsonObject commands(const QJsonValue &id, const QJsonArray &descriptions);
+QJsonObject pong(const QJsonValue &id);
+QJsonObject authResult(bool success);
+QJsonObject error(ErrorCode code, const QString &message, const QJsonValue &id);
+
+/// The `result` member of a command_result: the value, or {code, message[, details]}.
+QJsonValue resultPayload(const CommandResult &result);
+
+/// REST body of a command run: {"command", "success", "result"}.
+QJsonObject restCommandBody(const QString &command, const CommandResult &result);
+/// REST body of an error outside a command run: {"success": false, "result": {code, message}}.
+QJsonObject restErrorBody(const QString &code, const QString &message);
+/// GET /api/v1/commands
+QJsonObject restCommandList(const QJsonArray &descriptions);
+
+/// One Server-Sent Event: "event: NAME\ndata: JSON\n\n".
+QByteArray serverSentEvent(const char *event, const QJsonObject &data);
+
+/// Compact UTF-8 JSON.
+QByteArray toJson(const QJsonObject &object);
+
+} // namespace Encoder
+} // namespace CommandBridge

@@ -1,0 +1,63 @@
+#pragma once
+
+// The one place that names the wire: message types, JSON keys and limits of protocol v1.
+
+#include <QtCore/QLatin1String>
+
+namespace CommandBridge::Protocol {
+
+inline constexpr int version = 1;
+inline constexpr int maxIdLength = 128;
+inline constexpr int maxSessionIdLength = 128;
+/// Integer ids must survive a round trip through a double.
+inline constexpr double maxSafeInteger = 9007199254740991.0;
+
+namespace Type {
+inline constexpr QLatin1String command{"command"};
+inline constexpr QLatin1String cancel{"cancel"};
+inline constexpr QLatin1String listCommands{"list_commands"};
+inline constexpr QLatin1String ping{"ping"};
+inline constexpr QLatin1String auth{"auth"};
+inline constexpr QLatin1String hello{"hello"};
+inline constexpr QLatin1String commandProgress{"command_progress"};
+inline constexpr QLatin1String commandResult{"command_result"};
+inline constexpr QLatin1String commands{"commands"};
+inline constexpr QLatin1String pong{"pong"};
+inline constexpr QLatin1String authResult{"auth_result"};
+inline constexpr QLatin1String error{"error"};
+} // namespace Type
+
+namespace Key {
+inline constexpr QLatin1String type{"type"};
+inline constexpr QLatin1String id{"id"};
+inline constexpr QLatin1String command{"command"};
+inline constexpr QLatin1String args{"args"};
+inline constexpr QLatin1String timeoutMs{"timeout_ms"};
+inline constexpr QLatin1String token{"token"};
+inline constexpr QLatin1String protocol{"protocol"};
+inline constexpr QLatin1String server{"server"};
+inline constexpr QLatin1String sessionId{"session_id"};
+inline constexpr QLatin1String authRequired{"auth_required"};
+inline constexpr QLatin1String limits{"limits"};
+inline constexpr QLatin1String maxMessageBytes{"max_message_bytes"};
+inline constexpr QLatin1String maxInFlight{"max_in_flight"};
+inline constexpr QLatin1String maxTimeoutMs{"max_timeout_ms"};
+inline constexpr QLatin1String message{"message"};
+inline constexpr QLatin1String percent{"percent"};
+inline constexpr QLatin1String success{"success"};
+inline constexpr QLatin1String result{"result"};
+inline constexpr QLatin1String code{"code"};
+inline constexpr QLatin1String details{"details"};
+inline constexpr QLatin1String path{"path"};
+inline constexpr QLatin1String commands{"commands"};
+inline constexpr QLatin1String name{"name"};
+inline constexpr QLatin1String description{"description"};
+inline constexpr QLatin1String argsSchema{"args_schema"};
+inline constexpr QLatin1String status{"status"};
+inline constexpr QLatin1String connections{"connections"};
+inline constexpr QLatin1String sessions{"sessions"};
+inline constexpr QLatin1String inFlight{"in_flight"};
+inline constexpr QLatin1String uptimeMs{"uptime_ms"};
+} // namespace Key
+
+} // namespace CommandBridge::Protocol

@@ -1,0 +1,230 @@
+#include "restroutes_p.h"
+
+#include <CommandBridge/commandregistry.h>
+#include <CommandBridge/session.h>
+
+#include "logging_p.h"
+#include "messagedecoder_p.h"
+#include "messageencoder_p.h"
+#include "protocol_p.h"
+#include "sessionstore_p.h"
+
+#include <QtCore/QMetaEnum>
+#include <QtCore/QPointer>
+#include <QtCore/QRegularExpression>
+#include <QtHttpServer/QHttpServer>
+#include <QtHttpServer/QHttpServerRequest>
+#include <QtHttpServer/QHttpServerResponder>
+#include <QtNetwork/QTcpSocket>
+
+#include <optional>
+
+namespace CommandBridge {
+namespace {
+
+const QByteArray jsonType = QByteArrayLiteral("application/json");
+
+void writeJson(QHttpServerResponder &responder, int status, const QJsonObject &body)
+{
+    responder.write(Encoder::toJson(body), jsonType, QHttpServerResponder::StatusCode(status));
+}
+
+QString methodName(const QHttpServerRequest &request)
+{
+    const char *key =
+        QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method()));
+    return key ? QString::fromLatin1(key).toUpper() : QStringLiteral("UNKNOWN");
+}
+
+} // namespace
+
+/// One REST request waiting for its command. Holds the responder no longer than the socket lives:
+/// QHttpServer 6.4 crashes when a stored responder writes to a socket that went away.
+class RestCall : public QObject
+{
+public:
+    RestCall(QHttpServerResponder &&responder, const QString &command, bool stream, QObject *parent)
+        : QObject(parent)
+        , m_socket(responder.socket())
+        , m_responder(std::move(responder))
+        , m_command(command)
+        , m_stream(stream)
+    {
+        connect(m_socket.data(), &QTcpSocket::disconnected, this, &RestCall::clientGone);
+        connect(m_socket.data(), &QObject::destroyed, this, &RestCall::clientGone);
+    }
+
+    void attach(CommandContext *context, std::shared_ptr<Session> session)
+    {
+        m_context = context;
+        m_session = std::move(session);
+    }
+
+    CommandContext *context() const { return m_context; }
+    std::shared_ptr<Session> session() const { return m_session; }
+
+    void openStream()
+    {
+        if (!m_stream || !m_responder)
+            return;
+        m_streamOpen = true;
+        m_responder->writeStatusLine(QHttpServerResponder::StatusCode::Ok);
+        m_responder->writeHeaders({{"Content-Type", "text/event-stream"},
+                                   {"Cache-Control", "no-cache"},
+                                   {"Connection", "close"}});
+    }
+
+    void progress(const CommandProgress &progress)
+    {
+        if (m_streamOpen && m_responder) {
+            m_responder->writeBody(Encoder::serverSentEvent(
+                "progress", Encoder::progress(QJsonValue::Undefined, m_command, progress)));
+        }
+    }
+
+    void finish(const CommandResult &result)
+    {
+        m_context = nullptr;
+        if (!m_responder)
+            return;
+        if (m_streamOpen) {
+            m_responder->writeBody(Encoder::serverSentEvent(
+                "result", Encoder::result(QJsonValue::Undefined, m_command, result)));
+            // The stream has no length and no chunked framing: its end is the connection's.
+            m_socket->disconnectFromHost();
+        } else {
+            const int status =
+                result.isSuccess() ? 200 : httpStatusForErrorCode(result.errorCode());
+            writeJson(*m_responder, status, Encoder::restCommandBody(m_command, result));
+        }
+        m_responder.reset();
+    }
+
+private:
+    void clientGone()
+    {
+        m_responder.reset();
+        if (m_context)
+            m_context->abort(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
+    }
+
+    QPointer<QTcpSocket> m_socket;
+    std::optional<QHttpServerResponder> m_responder;
+    const QString m_command;
+    const bool m_stream;
+    bool m_streamOpen = false;
+    CommandContext *m_context = nullptr;
+    std::shared_ptr<Session> m_session;
+};
+
+RestRoutes::RestRoutes(CommandRegistry *registry, SessionStore *sessions, QObject *parent)
+    : QObject(parent)
+    , m_registry(registry)
+    , m_sessions(sessions)
+{}
+
+RestRoutes::~RestRoutes() = default;
+
+void RestRoutes::install(QHttpServer &server)
+{
+    using Method = QHttpServerRequest::Method;
+    server.route(QStringLiteral("/api/v1/commands"), Method::Get,
+                 [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     writeJson(responder, 200,
+                               Encoder::restCommandList(m_registry->describeCommands()));
+                 });
+    server.route(QStringLiteral("/api/v1/health"), Method::Get,
+                 [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     writeJson(responder, 200, m_health ? m_health() : QJsonObject());
+                 });
+    server.route(QStringLiteral("/api/v1/commands/<arg>"), Method::Post,
+                 [this](const QString &name, const QHttpServerRequest &request,
+                        QHttpServerResponder &&responder) {
+                     runCommand(name, request, std::move(responder), false);
+                 });
+    server.route(QStringLiteral("/api/v1/commands/<arg>/stream"), Method::Post,
+                 [this](const QString &name, const QHttpServerRequest &request,
+                        QHttpServerResponder &&responder) {
+                     runCommand(name, request, std::move(responder), true);
+                 });
+    server.setMissingHandler(
+        [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            static const QRegularExpression knownPath(
+                QStringLiteral("^/api/v1/(health|commands(/[^/]+(/stream)?)?)$"));
+            const QString path = request.url().path();
+            if (knownPath.match(path).hasMatch()) {
+                writeJson(responder, 405,
+                          Encoder::restErrorBody(QStringLiteral("method_not_allowed"),
+                                                 QStringLiteral("Method %1 is not allowed on %2")
+                                                     .arg(methodName(request), path)));
+                return;
+            }
+            writeJson(responder, 404,
+                      Encoder::restErrorBody(
+                          QStringLiteral("not_found"),
+                          QStringLiteral("No route for %1 %2").arg(methodName(request), path)));
+        });
+}
+
+void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &request,
+                            QHttpServerResponder &&responder, bool stream)
+{
+    const auto reject = [&](ErrorCode code, const QString &message) {
+        writeJson(responder, httpStatusForErrorCode(errorCodeString(code)),
+                  Encoder::restCommandBody(name, CommandResult::failure(code, message)));
+    };
+    if (m_shuttingDown)
+        return reject(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
+    if (request.body().size() > m_options.maxMessageBytes) {
+        return reject(
+            ErrorCode::PayloadTooLarge,
+            QStringLiteral("Body is larger than %1 bytes").arg(m_options.maxMessageBytes));
+    }
+    auto args = decodeRestArgs(request.body());
+    if (const auto *error = std::get_if<DecodeError>(&args))
+        return reject(error->code, error->message);
+    auto timeout = decodeTimeoutParameter(request.query().queryItemValue(Protocol::Key::timeoutMs));
+    if (const auto *error = std::get_if<DecodeError>(&timeout))
+        return reject(error->code, error->message);
+    const QString sessionId = QString::fromUtf8(request.value("X-Session-Id"));
+    if (!sessionId.isEmpty() && !isValidSessionId(sessionId)) {
+        return reject(ErrorCode::BadMessage,
+                      QStringLiteral("X-Session-Id must match [A-Za-z0-9._-]{1,128}"));
+    }
+    if (m_calls.size() >= m_options.maxRestInFlight) {
+        return reject(ErrorCode::Busy, QStringLiteral("Too many commands in flight (limit %1)")
+                                           .arg(m_options.maxRestInFlight));
+    }
+
+    CommandInvocation invocation;
+    invocation.command = name;
+    invocation.args = std::get<QJsonValue>(args);
+    invocation.session = sessionId.isEmpty() ? nullptr : m_sessions->acquire(sessionId);
+    invocation.timeout = std::get<std::optional<std::chrono::milliseconds>>(timeout);
+
+    auto *call = new RestCall(std::move(responder), name, stream, this);
+    CommandContext *context = m_registry->createCommand(invocation);
+    call->attach(context, invocation.session);
+    m_calls.insert(call);
+    connect(context, &CommandContext::started, call, &RestCall::openStream);
+    connect(context, &CommandContext::progressed, call, &RestCall::progress);
+    connect(context, &CommandContext::finished, call, [this, call](const CommandResult &result) {
+        call->finish(result);
+        m_sessions->release(call->session());
+        m_calls.remove(call);
+        call->deleteLater();
+    });
+    context->start();
+}
+
+void RestRoutes::shutdown()
+{
+    m_shuttingDown = true;
+    const QSet<RestCall *> calls = m_calls;
+    for (RestCall *call : calls) {
+        if (CommandContext *context = call->context())
+            context->abort(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
+    }
+}
+
+} // namespace CommandBridge

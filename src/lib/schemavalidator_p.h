@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+#include <QtCore/QString>
+
+#include <memory>
+#include <variant>
+
+namespace valijson {
+class Schema;
+}
+
+namespace CommandBridge {
+
+/// A compiled JSON Schema (draft 7, through valijson's Qt adapter). Immutable after compile(), so
+/// one instance may validate from several threads.
+class SchemaValidator
+{
+public:
+    ~SchemaValidator();
+
+    /// Compiles \a schema, or returns why it is not a valid schema.
+    static std::variant<std::unique_ptr<SchemaValidator>, QString>
+    compile(const QJsonObject &schema);
+
+    /// The problems of \a value as [{path, message}]: one entry per failing leaf, paths as JSON
+    /// pointers into \a value. Empty when it matches.
+    QJsonArray validate(const QJsonValue &value) const;
+
+private:
+    SchemaValidator();
+    std::unique_ptr<valijson::Schema> m_schema;
+};
+
+} // namespace CommandBridge

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <CommandBridge/commandbridgeserver.h>
+
+#include "messagedecoder_p.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QSet>
+
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+class QWebSocket;
+class QWebSocketServer;
+QT_END_NAMESPACE
+
+namespace CommandBridge {
+
+class CommandContext;
+class CommandRegistry;
+class Session;
+class SessionStore;
+class WebSocketBridge;
+
+/// One WebSocket client: decodes its messages, runs its commands and is the single way out for
+/// everything sent to it. Owned by the bridge; lives until its socket disconnects.
+class WebSocketConnection : public QObject
+{
+    Q_OBJECT
+
+public:
+    WebSocketConnection(QWebSocket *socket, std::shared_ptr<Session> session,
+                        WebSocketBridge *bridge);
+    ~WebSocketConnection() override;
+
+    /// Ends every running command with \a code, then closes the socket with \a closeCode.
+    void closeWith(ErrorCode code, const QString &message, int closeCode);
+
+Q_SIGNALS:
+    void closed(CommandBridge::WebSocketConnection *connection);
+
+private:
+    void receive(const QString &text);
+    void runCommand(const ClientMessage &message);
+    void cancelCommand(const ClientMessage &message);
+    void abortAll(ErrorCode code, const QString &message);
+    void send(const QJsonObject &message);
+    void onDisconnected();
+
+    WebSocketBridge *m_bridge;
+    QWebSocket *m_socket;
+    std::shared_ptr<Session> m_session;
+    /// Running commands by request id key; commands without id are only in m_running.
+    QHash<QString, CommandContext *> m_byId;
+    QSet<CommandContext *> m_running;
+    bool m_closed = false;
+};
+
+/// Speaks protocol v1 to WebSocket clients handed over by the connection router.
+class WebSocketBridge : public QObject
+{
+    Q_OBJECT
+
+public:
+    WebSocketBridge(CommandRegistry *registry, SessionStore *sessions, QObject *parent = nullptr);
+    ~WebSocketBridge() override;
+
+    void setOptions(const ServerOptions &options) { m_options = options; }
+    const ServerOptions &options() const { return m_options; }
+    CommandRegistry *registry() const { return m_registry; }
+    SessionStore *sessions() const { return m_sessions; }
+
+    /// Takes \a socket, an admitted upgrade request whose handshake is still unread.
+    void handleUpgrade(QTcpSocket *socket);
+    int connectionCount() const { return int(m_connections.size()); }
+
+    /// Ends every command with shutting_down and closes every socket with 1001; allClosed()
+    /// follows once they are gone.
+    void shutdown();
+
+Q_SIGNALS:
+    void allClosed();
+
+private:
+    void acceptConnections();
+
+    CommandRegistry *m_registry;
+    SessionStore *m_sessions;
+    ServerOptions m_options;
+    std::unique_ptr<QWebSocketServer> m_server;
+    QSet<WebSocketConnection *> m_connections;
+    bool m_shuttingDown = false;
+};
+
+} // namespace CommandBridge
