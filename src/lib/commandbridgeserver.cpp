@@ -81,7 +81,7 @@ QJsonObject CommandBridgeServerPrivate::health() const
 {
     return QJsonObject{
         {Protocol::Key::status, QStringLiteral("ok")},
-        {Protocol::Key::connections, router->openConnections()},
+        {Protocol::Key::connections, webSockets->connectionCount()},
         {Protocol::Key::sessions, sessions->count()},
         {Protocol::Key::inFlight, registry->inFlightCount()},
         {Protocol::Key::uptimeMs, uptime.elapsed()},
@@ -187,7 +187,7 @@ QUrl CommandBridgeServer::webSocketUrl() const
 
 int CommandBridgeServer::connectionCount() const
 {
-    return d->router->openConnections();
+    return d->webSockets->connectionCount();
 }
 
 int CommandBridgeServer::sessionCount() const

@@ -44,10 +44,15 @@ QByteArray reasonPhrase(int status)
 void HttpHandoff::handOver(QTcpSocket *socket)
 {
     socket->setParent(this);
-    addPendingConnection(socket);
+    m_pending.append(socket);
     Q_EMIT newConnection();
     // The request's first bytes are already buffered, and buffered bytes raise no new readyRead.
     Q_EMIT socket->readyRead();
+}
+
+QTcpSocket *HttpHandoff::nextPendingConnection()
+{
+    return m_pending.isEmpty() ? nullptr : m_pending.takeFirst();
 }
 
 ConnectionRouter::ConnectionRouter(QObject *parent)

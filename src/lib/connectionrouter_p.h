@@ -23,7 +23,8 @@ struct Refusal
     QString message;
 };
 
-/// Hands accepted sockets to QHttpServer, which only takes them from a QTcpServer.
+/// Hands accepted sockets to QHttpServer, which only takes them from a QTcpServer. It never
+/// listens, so it keeps its own queue: QTcpServer's warns when used without a socket of its own.
 class HttpHandoff : public QTcpServer
 {
     Q_OBJECT
@@ -31,6 +32,12 @@ class HttpHandoff : public QTcpServer
 public:
     using QTcpServer::QTcpServer;
     void handOver(QTcpSocket *socket);
+
+    bool hasPendingConnections() const override { return !m_pending.isEmpty(); }
+    QTcpSocket *nextPendingConnection() override;
+
+private:
+    QList<QTcpSocket *> m_pending;
 };
 
 /// The one listening socket of the bridge. Reads each new connection's first request head without

@@ -47,6 +47,7 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, std::shared_ptr<Ses
 
 WebSocketConnection::~WebSocketConnection()
 {
+    m_closed = true;
     abortAll(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
     m_bridge->sessions()->release(m_session);
 }
@@ -188,7 +189,8 @@ WebSocketBridge::~WebSocketBridge()
 void WebSocketBridge::handleUpgrade(QTcpSocket *socket)
 {
     m_server->setHandshakeTimeout(m_options.handshakeTimeout);
-    socket->setParent(nullptr);
+    // Until the handshake completes, when the QWebSocket takes it, the bridge owns the socket.
+    socket->setParent(this);
     m_server->handleConnection(socket);
 }
 

@@ -64,6 +64,7 @@ public:
     /// ws://HOST:PORT/ws
     QUrl webSocketUrl() const;
 
+    /// Open WebSocket connections (health: "connections").
     int connectionCount() const;
     int sessionCount() const;
     int inFlightCount() const;
