@@ -1,0 +1,279 @@
+#include "democommands.h"
+
+#include <CommandBridge/commandregistry.h>
+#include <CommandBridge/session.h>
+
+#include <QtCore/QCryptographicHash>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QTimer>
+
+#include <algorithm>
+
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+namespace CommandBridge::Demo {
+namespace {
+
+Q_LOGGING_CATEGORY(lcDemo, "commandbridge.demo")
+
+constexpr qint64 mebibyte = 1024 * 1024;
+constexpr int summaryWordsPerTurn = 4;
+constexpr qsizetype maxSummaryLength = 500;
+
+/// The session key holding the conversation: a JSON array of {"text": ...} turns.
+QString historyKey()
+{
+    return u"history"_s;
+}
+
+/// Schemas are written as JSON so they read exactly as list_commands shows them.
+QJsonObject schema(const char *json)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(QByteArray(json), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        qFatal("Demo command schema is not a JSON object: %s", qPrintable(error.errorString()));
+    return document.object();
+}
+
+/// Session commands are registered with requiresSession, so a missing session is a library bug;
+/// still fail cleanly rather than crash.
+std::shared_ptr<Session> sessionOf(CommandContext &context)
+{
+    std::shared_ptr<Session> session = context.session();
+    if (!session)
+        context.fail(ErrorCode::NoSession, u"Command %1 needs a session"_s.arg(context.command()));
+    return session;
+}
+
+void echo(CommandContext &context)
+{
+    context.succeed(context.args());
+}
+
+/// Counts on the event loop; the timer is the context's child, so it dies with the command.
+void count(CommandContext &context)
+{
+    const QJsonObject args = context.args();
+    const int to = std::clamp(args.value(u"to"_s).toInt(10), 1, 1000000);
+    const int intervalMs = std::clamp(args.value(u"interval_ms"_s).toInt(100), 0, 60000);
+
+    auto *timer = new QTimer(&context);
+    timer->setInterval(intervalMs);
+    QObject::connect(timer, &QTimer::timeout, &context, [&context, timer, to, step = 0]() mutable {
+        ++step;
+        context.reportProgress(u"step %1/%2"_s.arg(step).arg(to), 100.0 * step / to);
+        if (step == to) {
+            timer->stop();
+            context.succeed(QJsonObject{{u"counted"_s, to}});
+        }
+    });
+    QObject::connect(&context, &CommandContext::cancelRequested, timer, &QTimer::stop);
+    timer->start();
+}
+
+/// Runs on the worker pool: CPU-bound, so it checks for cancellation between blocks.
+void hash(CommandContext &context)
+{
+    const int mebibytes = std::clamp(context.args().value(u"mebibytes"_s).toInt(1), 1, 1024);
+
+    QByteArray block(mebibyte, Qt::Uninitialized);
+    for (qsizetype i = 0; i < block.size(); ++i)
+        block[i] = static_cast<char>(i % 256);
+
+    QCryptographicHash sha256(QCryptographicHash::Sha256);
+    for (int i = 1; i <= mebibytes; ++i) {
+        if (context.isCancelled())
+            return;
+        sha256.addData(block);
+        context.reportProgress(u"hashed %1/%2 MiB"_s.arg(i).arg(mebibytes), 100.0 * i / mebibytes);
+    }
+    context.succeed(QJsonObject{{u"sha256"_s, QString::fromLatin1(sha256.result().toHex())},
+                                {u"bytes"_s, mebibytes * mebibyte}});
+}
+
+void historyAdd(CommandContext &context)
+{
+    const std::shared_ptr<Session> session = sessionOf(context);
+    if (!session)
+        return;
+    const QString text = context.args().value(u"text"_s).toString();
+    qsizetype turns = 0;
+    session->update([&](QJsonObject &state) {
+        QJsonArray history = state.value(historyKey()).toArray();
+        history.append(QJsonObject{{u"text"_s, text}});
+        turns = history.size();
+        state.insert(historyKey(), history);
+    });
+    context.succeed(QJsonObject{{u"turns"_s, turns}});
+}
+
+void historyList(CommandContext &context)
+{
+    const std::shared_ptr<Session> session = sessionOf(context);
+    if (!session)
+        return;
+    context.succeed(QJsonObject{{u"turns"_s, session->value(historyKey()).toArray()}});
+}
+
+/// A short deterministic stand-in for a real summariser: the first words of each turn.
+QString summarise(const QJsonArray &history, qsizetype count)
+{
+    QStringList openings;
+    for (qsizetype i = 0; i < count; ++i) {
+        const QString text = history.at(i).toObject().value(u"text"_s).toString().simplified();
+        openings.append(text.split(u' ').mid(0, summaryWordsPerTurn).join(u' '));
+    }
+    QString summary = u"Summary of %1 turns: "_s.arg(count) + openings.join(u"; "_s);
+    if (summary.size() > maxSummaryLength)
+        summary = summary.left(maxSummaryLength - 3) + u"..."_s;
+    return summary;
+}
+
+void compact(CommandContext &context)
+{
+    const std::shared_ptr<Session> session = sessionOf(context);
+    if (!session)
+        return;
+    const qint64 keepRecent =
+        std::max<qint64>(0, context.args().value(u"keep_recent"_s).toInteger(2));
+
+    qsizetype compacted = 0;
+    qsizetype turnsAfter = 0;
+    session->update([&](QJsonObject &state) {
+        const QJsonArray history = state.value(historyKey()).toArray();
+        turnsAfter = history.size();
+        if (history.size() <= keepRecent)
+            return;
+        compacted = history.size() - keepRecent;
+        QJsonArray kept{QJsonObject{{u"text"_s, summarise(history, compacted)}}};
+        for (qsizetype i = compacted; i < history.size(); ++i)
+            kept.append(history.at(i));
+        turnsAfter = kept.size();
+        state.insert(historyKey(), kept);
+    });
+
+    // Reported after the update: progress signals must not be emitted under the session's lock.
+    for (qsizetype i = 1; i <= compacted; ++i)
+        context.reportProgress(u"summarised %1/%2"_s.arg(i).arg(compacted), 100.0 * i / compacted);
+    context.succeed(QJsonObject{{u"compacted"_s, compacted > 0},
+                                {u"turns_compacted"_s, compacted},
+                                {u"turns_after"_s, turnsAfter}});
+}
+
+void fail(CommandContext &context)
+{
+    const QJsonObject args = context.args();
+    context.fail(args.value(u"code"_s).toString(u"failed"_s),
+                 args.value(u"message"_s).toString(u"Command failed"_s));
+}
+
+// The args schemas (JSON Schema draft 7). The registry adds the optional "session_id" property.
+constexpr const char *anyArgsSchema = R"({"type": "object"})";
+constexpr const char *noArgsSchema =
+    R"({"type": "object", "properties": {}, "additionalProperties": false})";
+constexpr const char *countSchema = R"({
+    "type": "object",
+    "properties": {
+        "to": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 10},
+        "interval_ms": {"type": "integer", "minimum": 0, "maximum": 60000, "default": 100}
+    },
+    "additionalProperties": false
+})";
+constexpr const char *hashSchema = R"({
+    "type": "object",
+    "properties": {
+        "mebibytes": {"type": "integer", "minimum": 1, "maximum": 1024, "default": 1}
+    },
+    "additionalProperties": false
+})";
+constexpr const char *historyAddSchema = R"({
+    "type": "object",
+    "properties": {
+        "text": {"type": "string", "minLength": 1, "maxLength": 10000}
+    },
+    "required": ["text"],
+    "additionalProperties": false
+})";
+constexpr const char *compactSchema = R"({
+    "type": "object",
+    "properties": {
+        "keep_recent": {"type": "integer", "minimum": 0, "default": 2}
+    },
+    "additionalProperties": false
+})";
+constexpr const char *failSchema = R"({
+    "type": "object",
+    "properties": {
+        "code": {"type": "string", "pattern": "^[a-z_]{1,64}$", "default": "failed"},
+        "message": {"type": "string", "maxLength": 10000, "default": "Command failed"}
+    },
+    "additionalProperties": false
+})";
+
+CommandDescriptor descriptor(const QString &name, const QString &description,
+                             const char *argsSchema, ExecutionMode mode,
+                             CommandDescriptor::Handler handler)
+{
+    CommandDescriptor result;
+    result.name = name;
+    result.description = description;
+    result.argsSchema = schema(argsSchema);
+    result.mode = mode;
+    result.handler = std::move(handler);
+    return result;
+}
+
+void add(CommandRegistry &registry, const CommandDescriptor &command)
+{
+    if (!registry.registerCommand(command))
+        qCCritical(lcDemo) << "Cannot register demo command" << command.name << ':'
+                           << registry.errorString();
+}
+
+} // namespace
+
+void registerDemoCommands(CommandRegistry &registry)
+{
+    // echo accepts any args on purpose: it shows what a handler receives.
+    add(registry, descriptor(u"echo"_s, u"Returns its args as the handler sees them"_s,
+                             anyArgsSchema, ExecutionMode::Synchronous, echo));
+
+    CommandDescriptor counter =
+        descriptor(u"count"_s, u"Counts to 'to', one step every 'interval_ms', reporting each"_s,
+                   countSchema, ExecutionMode::EventLoop, count);
+    counter.defaultTimeout = 10min;
+    add(registry, counter);
+
+    CommandDescriptor hasher =
+        descriptor(u"hash"_s, u"SHA-256 of 'mebibytes' MiB of the bytes 0..255 repeated"_s,
+                   hashSchema, ExecutionMode::WorkerPool, hash);
+    hasher.defaultTimeout = 5min;
+    add(registry, hasher);
+
+    CommandDescriptor historyAppend =
+        descriptor(u"history.add"_s, u"Appends a turn to the session's history"_s, historyAddSchema,
+                   ExecutionMode::Synchronous, historyAdd);
+    historyAppend.requiresSession = true;
+    add(registry, historyAppend);
+
+    CommandDescriptor historyRead =
+        descriptor(u"history.list"_s, u"Returns the session's history"_s, noArgsSchema,
+                   ExecutionMode::Synchronous, historyList);
+    historyRead.requiresSession = true;
+    add(registry, historyRead);
+
+    CommandDescriptor compactor = descriptor(
+        u"compact"_s, u"Replaces all but the last 'keep_recent' history turns by a summary"_s,
+        compactSchema, ExecutionMode::Synchronous, compact);
+    compactor.requiresSession = true;
+    add(registry, compactor);
+
+    add(registry, descriptor(u"fail"_s, u"Fails with the given code and message"_s, failSchema,
+                             ExecutionMode::Synchronous, fail));
+}
+
+} // namespace CommandBridge::Demo
