@@ -4,14 +4,27 @@
 
 #include "logging_p.h"
 
+#include <QtCore/QMutex>
 #include <QtCore/QThread>
 #include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
 
 #include <cmath>
+#include <deque>
 #include <exception>
 
 namespace CommandBridge {
+
+/// Progress reported from other threads, waiting for the context's thread. Delivered in batches,
+/// one posted event per batch; a handler that reports faster than that thread drains has its
+/// newest reports replace each other once the batch is full, so memory stays bounded.
+struct CommandContext::CrossThreadProgress
+{
+    static constexpr std::size_t maxPending = 1024;
+    QMutex mutex;
+    std::deque<CommandProgress> pending;
+    bool drainPosted = false;
+};
 
 CommandContext::CommandContext(CommandRegistry *registry,
                                std::shared_ptr<const CommandDescriptor> descriptor,
@@ -46,10 +59,30 @@ void CommandContext::reportProgress(const QString &message, double percent)
         progress.percent = percent;
     if (QThread::currentThread() == thread()) {
         deliverProgress(progress);
-    } else {
-        QMetaObject::invokeMethod(
-            this, [this, progress] { deliverProgress(progress); }, Qt::QueuedConnection);
+        return;
     }
+    QMutexLocker locker(&m_crossThread->mutex);
+    if (m_crossThread->pending.size() < CrossThreadProgress::maxPending)
+        m_crossThread->pending.push_back(progress);
+    else
+        m_crossThread->pending.back() = progress;
+    if (!m_crossThread->drainPosted) {
+        m_crossThread->drainPosted = true;
+        QMetaObject::invokeMethod(this, &CommandContext::drainCrossThreadProgress,
+                                  Qt::QueuedConnection);
+    }
+}
+
+void CommandContext::drainCrossThreadProgress()
+{
+    std::deque<CommandProgress> batch;
+    {
+        QMutexLocker locker(&m_crossThread->mutex);
+        batch.swap(m_crossThread->pending);
+        m_crossThread->drainPosted = false;
+    }
+    for (const CommandProgress &progress : batch)
+        deliverProgress(progress);
 }
 
 void CommandContext::succeed(const QJsonValue &value)

@@ -88,6 +88,7 @@ private:
                    std::chrono::milliseconds timeout, std::optional<CommandResult> rejection);
 
     void deliverProgress(const CommandProgress &progress);
+    void drainCrossThreadProgress();
     void finish(const CommandResult &result);
     void stop(const CommandResult &result);
     void runHandler();
@@ -108,6 +109,8 @@ private:
     bool m_handlerRunning = false;
     bool m_counted = false;
     double m_lastPercent = 0.0;
+    struct CrossThreadProgress;
+    const std::unique_ptr<CrossThreadProgress> m_crossThread;
 };
 
 } // namespace CommandBridge
