@@ -41,40 +41,28 @@ CommandBridgeServerPrivate::CommandBridgeServerPrivate(CommandBridgeServer *q,
     , sessions(std::make_unique<SessionStore>())
     , router(std::make_unique<ConnectionRouter>())
     , http(std::make_unique<QHttpServer>())
-    , rest(std::make_unique<RestRoutes>(registry, sessions.get()))
-    , webSockets(std::make_unique<WebSocketBridge>(registry, sessions.get()))
+    , rest(std::make_unique<RestRoutes>(registry, sessions.get(), &admission))
+    , webSockets(std::make_unique<WebSocketBridge>(registry, sessions.get(), &admission))
 {}
 
 std::optional<Refusal> CommandBridgeServerPrivate::admit(const HttpRequestHead &head) const
 {
-    if (shuttingDown)
-        return Refusal{503, QStringLiteral("shutting_down"),
+    if (shuttingDown) {
+        return Refusal{503, errorCodeString(ErrorCode::ShuttingDown),
                        QStringLiteral("Server is shutting down")};
-
-    if (head.isWebSocketUpgrade()) {
-        const QString path = head.path();
-        if (path != QLatin1String("/ws")) {
-            return Refusal{404, QStringLiteral("not_found"),
-                           QStringLiteral("No WebSocket endpoint at ") + path};
-        }
-        const QUrlQuery query = head.query();
-        if (query.hasQueryItem(QStringLiteral("session")) &&
-            !isValidSessionId(query.queryItemValue(QStringLiteral("session")))) {
-            return Refusal{400, QStringLiteral("bad_message"),
-                           QStringLiteral("session must match [A-Za-z0-9._-]{1,128}")};
-        }
-        return std::nullopt;
     }
+    return admission.admit(head);
+}
 
-    const std::optional<qint64> length = head.contentLength();
-    if (length && *length < 0)
-        return Refusal{400, QStringLiteral("bad_message"),
-                       QStringLiteral("Invalid Content-Length")};
-    if (length && *length > options.maxMessageBytes) {
-        return Refusal{413, QStringLiteral("payload_too_large"),
-                       QStringLiteral("Body is larger than %1 bytes").arg(options.maxMessageBytes)};
-    }
-    return std::nullopt;
+void CommandBridgeServerPrivate::applyPolicy()
+{
+    const QHostAddress address = router->isListening() ? router->serverAddress() : QHostAddress();
+    admission.setPolicy(RequestAdmission::Policy{
+        options.token,
+        options.allowedOrigins,
+        router->isListening() ? address.isLoopback() : true,
+        options.maxMessageBytes,
+    });
 }
 
 QJsonObject CommandBridgeServerPrivate::health() const
@@ -128,6 +116,9 @@ void CommandBridgeServer::setOptions(const ServerOptions &options)
     d->options = options;
     d->sessions->setIdleTime(options.sessionIdleTime);
     d->router->setHandshakeTimeout(options.handshakeTimeout);
+    d->router->setMaxConnections(options.maxConnections);
+    d->router->setTls(options.tls);
+    d->applyPolicy();
     d->rest->setOptions(options);
     d->webSockets->setOptions(options);
 }
@@ -139,10 +130,17 @@ ServerOptions CommandBridgeServer::options() const
 
 bool CommandBridgeServer::listen(const QHostAddress &address, quint16 port)
 {
+    if (!address.isLoopback() && d->options.token.isEmpty()) {
+        d->errorString = QStringLiteral("Refusing to listen on the non-loopback address %1 "
+                                        "without a token")
+                             .arg(address.toString());
+        return false;
+    }
     if (!d->router->listen(address, port)) {
         d->errorString = d->router->errorString();
         return false;
     }
+    d->applyPolicy();
     d->errorString.clear();
     qCDebug(lcRouter) << "listening on" << httpUrl().toString();
     return true;
@@ -171,7 +169,7 @@ QHostAddress CommandBridgeServer::serverAddress() const
 QUrl CommandBridgeServer::httpUrl() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(d->options.tls ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(serverAddress().toString());
     url.setPort(serverPort());
     return url;
@@ -180,7 +178,7 @@ QUrl CommandBridgeServer::httpUrl() const
 QUrl CommandBridgeServer::webSocketUrl() const
 {
     QUrl url = httpUrl();
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(d->options.tls ? QStringLiteral("wss") : QStringLiteral("ws"));
     url.setPath(QStringLiteral("/ws"));
     return url;
 }

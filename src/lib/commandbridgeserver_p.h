@@ -3,6 +3,7 @@
 #include <CommandBridge/commandbridgeserver.h>
 
 #include "connectionrouter_p.h"
+#include "requestadmission_p.h"
 #include "restroutes_p.h"
 #include "sessionstore_p.h"
 #include "websocketbridge_p.h"
@@ -20,8 +21,9 @@ class CommandBridgeServerPrivate
 public:
     CommandBridgeServerPrivate(CommandBridgeServer *q, CommandRegistry *registry);
 
-    /// Every request head passes here before it reaches a front end.
+    /// Every connection's first request head passes here before it reaches a front end.
     std::optional<Refusal> admit(const HttpRequestHead &head) const;
+    void applyPolicy();
     QJsonObject health() const;
     void finishShutdown();
 
@@ -32,6 +34,7 @@ public:
     QElapsedTimer uptime;
     bool shuttingDown = false;
     bool shutdownDone = false;
+    RequestAdmission admission;
     // Declared in dependency order: front ends go before the sessions and the router they use.
     std::unique_ptr<SessionStore> sessions;
     std::unique_ptr<ConnectionRouter> router;

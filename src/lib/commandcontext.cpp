@@ -24,6 +24,8 @@ struct CommandContext::CrossThreadProgress
     QMutex mutex;
     std::deque<CommandProgress> pending;
     bool drainPosted = false;
+    /// The handler gave its result from another thread; later reports are dropped at once.
+    bool resultGiven = false;
 };
 
 CommandContext::CommandContext(CommandRegistry *registry,
@@ -41,6 +43,7 @@ CommandContext::CommandContext(CommandRegistry *registry,
     , m_requestId(requestId)
     , m_timeout(timeout)
     , m_rejection(std::move(rejection))
+    , m_crossThread(std::make_unique<CrossThreadProgress>())
 {}
 
 CommandContext::~CommandContext() = default;
@@ -62,6 +65,8 @@ void CommandContext::reportProgress(const QString &message, double percent)
         return;
     }
     QMutexLocker locker(&m_crossThread->mutex);
+    if (m_crossThread->resultGiven)
+        return;
     if (m_crossThread->pending.size() < CrossThreadProgress::maxPending)
         m_crossThread->pending.push_back(progress);
     else
@@ -87,24 +92,27 @@ void CommandContext::drainCrossThreadProgress()
 
 void CommandContext::succeed(const QJsonValue &value)
 {
-    const CommandResult result = CommandResult::success(value);
-    if (QThread::currentThread() == thread()) {
-        finish(result);
-    } else {
-        QMetaObject::invokeMethod(
-            this, [this, result] { finish(result); }, Qt::QueuedConnection);
-    }
+    giveResult(CommandResult::success(value));
 }
 
 void CommandContext::fail(const QString &code, const QString &message, const QJsonValue &details)
 {
-    const CommandResult result = CommandResult::failure(code, message, details);
+    giveResult(CommandResult::failure(code, message, details));
+}
+
+void CommandContext::giveResult(const CommandResult &result)
+{
     if (QThread::currentThread() == thread()) {
         finish(result);
-    } else {
-        QMetaObject::invokeMethod(
-            this, [this, result] { finish(result); }, Qt::QueuedConnection);
+        return;
     }
+    QMutexLocker locker(&m_crossThread->mutex);
+    if (m_crossThread->resultGiven)
+        return;
+    m_crossThread->resultGiven = true;
+    // Posted after any batch of progress already posted, so the result comes last.
+    QMetaObject::invokeMethod(
+        this, [this, result] { finish(result); }, Qt::QueuedConnection);
 }
 
 void CommandContext::fail(ErrorCode code, const QString &message, const QJsonValue &details)

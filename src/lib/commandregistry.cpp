@@ -24,6 +24,10 @@ QJsonObject withSessionIdProperty(QJsonObject schema)
 {
     if (schema.isEmpty())
         schema.insert(QStringLiteral("type"), QStringLiteral("object"));
+    // A malformed "properties" stays as it is, for the schema parser to refuse.
+    if (schema.contains(QStringLiteral("properties")) &&
+        !schema.value(QStringLiteral("properties")).isObject())
+        return schema;
     QJsonObject properties = schema.value(QStringLiteral("properties")).toObject();
     if (!properties.contains(Protocol::Key::sessionId)) {
         properties.insert(Protocol::Key::sessionId,

@@ -3,7 +3,9 @@
 #include "logging_p.h"
 #include "messageencoder_p.h"
 
+#include <QtCore/QPointer>
 #include <QtCore/QTimer>
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
 
 #include <sys/socket.h>
@@ -39,13 +41,37 @@ QByteArray reasonPhrase(int status)
     }
 }
 
+/// Counts a connection while its socket lives. A child, not a `destroyed` connection: QWebSocket
+/// disconnects every signal of the socket it takes over.
+class OpenConnection : public QObject
+{
+public:
+    OpenConnection(QTcpSocket *socket, int *counter, QObject *counterOwner)
+        : QObject(socket)
+        , m_counter(counter)
+        , m_counterOwner(counterOwner)
+    {
+        ++*m_counter;
+    }
+    ~OpenConnection() override
+    {
+        if (m_counterOwner)
+            --*m_counter;
+    }
+
+private:
+    int *m_counter;
+    QPointer<QObject> m_counterOwner;
+};
+
 } // namespace
 
 void HttpHandoff::handOver(QTcpSocket *socket)
 {
     socket->setParent(this);
     m_pending.append(socket);
-    Q_EMIT newConnection();
+    // QHttpServer 6.4 listens to this private signal; only the meta-object system may emit it.
+    QMetaObject::invokeMethod(this, "pendingConnectionAvailable", Qt::DirectConnection);
     // The request's first bytes are already buffered, and buffered bytes raise no new readyRead.
     Q_EMIT socket->readyRead();
 }
@@ -62,14 +88,29 @@ ConnectionRouter::ConnectionRouter(QObject *parent)
 
 void ConnectionRouter::incomingConnection(qintptr socketDescriptor)
 {
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         qCWarning(lcRouter) << "cannot adopt socket:" << socket->errorString();
         delete socket;
         return;
     }
-    ++m_openConnections;
-    connect(socket, &QObject::destroyed, this, [this] { --m_openConnections; });
+    new OpenConnection(socket, &m_openConnections, this);
+    const bool overCapacity = m_openConnections > m_maxConnections;
+    const auto refuseOverCapacity = [this, socket] {
+        refuse(socket, {503, errorCodeString(ErrorCode::Busy),
+                        QStringLiteral("Too many connections (limit %1)").arg(m_maxConnections)});
+    };
+    if (auto *sslSocket = qobject_cast<QSslSocket *>(socket)) {
+        sslSocket->setSslConfiguration(*m_tls);
+        connect(sslSocket, &QSslSocket::sslErrors, sslSocket, [sslSocket] { sslSocket->abort(); });
+        // Even a refusal has to be encrypted for the client to read it.
+        if (overCapacity)
+            connect(sslSocket, &QSslSocket::encrypted, this, refuseOverCapacity);
+        sslSocket->startServerEncryption();
+    } else if (overCapacity) {
+        refuseOverCapacity();
+        return;
+    }
 
     // Lives while the head is awaited; deleting it ends both the wait and the deadline.
     auto *pendingHead = new QTimer(socket);
@@ -80,6 +121,8 @@ void ConnectionRouter::incomingConnection(qintptr socketDescriptor)
         socket->abort();
     });
     pendingHead->start(m_handshakeTimeout);
+    if (overCapacity) // a TLS client, refused once encrypted
+        return;
     connect(socket, &QTcpSocket::readyRead, pendingHead, [this, socket] { readHead(socket); });
     connect(socket, &QTcpSocket::disconnected, pendingHead, [socket] { socket->deleteLater(); });
 }
@@ -103,14 +146,12 @@ void ConnectionRouter::readHead(QTcpSocket *socket)
                {400, QStringLiteral("bad_message"), QStringLiteral("Malformed HTTP request")});
         return;
     }
-    if (m_admission) {
-        if (const std::optional<Refusal> refusal = m_admission(parsed.head)) {
-            refuse(socket, *refusal);
-            return;
-        }
+    if (const std::optional<Refusal> refusal = m_admission(parsed.head)) {
+        refuse(socket, *refusal);
+        return;
     }
     if (parsed.head.isWebSocketUpgrade()) {
-        Q_EMIT webSocketRequested(socket, parsed.head);
+        Q_EMIT webSocketRequested(socket);
         return;
     }
     m_httpHandoff->handOver(socket);
@@ -118,7 +159,8 @@ void ConnectionRouter::readHead(QTcpSocket *socket)
 
 void ConnectionRouter::refuse(QTcpSocket *socket, const Refusal &refusal)
 {
-    const QByteArray body = Encoder::toJson(Encoder::restErrorBody(refusal.code, refusal.message));
+    const QByteArray body =
+        Encoder::toJson(Encoder::restErrorBody(refusal.code, refusal.message, refusal.command));
     QByteArray response =
         "HTTP/1.1 " + QByteArray::number(refusal.status) + ' ' + reasonPhrase(refusal.status) +
         "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "httprequesthead_p.h"
+#include "requestadmission_p.h"
 
 #include <QtCore/QString>
+#include <QtNetwork/QSslConfiguration>
 #include <QtNetwork/QTcpServer>
 
 #include <chrono>
@@ -14,14 +15,6 @@ class QTcpSocket;
 QT_END_NAMESPACE
 
 namespace CommandBridge {
-
-/// Why a request is turned away before it reaches a front end.
-struct Refusal
-{
-    int status = 400;
-    QString code;
-    QString message;
-};
 
 /// Hands accepted sockets to QHttpServer, which only takes them from a QTcpServer. It never
 /// listens, so it keeps its own queue: QTcpServer's warns when used without a socket of its own.
@@ -54,6 +47,9 @@ public:
 
     void setAdmission(Admission admission) { m_admission = std::move(admission); }
     void setHandshakeTimeout(std::chrono::milliseconds timeout) { m_handshakeTimeout = timeout; }
+    void setMaxConnections(int maxConnections) { m_maxConnections = maxConnections; }
+    /// With a configuration, every connection speaks TLS first (https:// and wss://).
+    void setTls(const std::optional<QSslConfiguration> &tls) { m_tls = tls; }
     HttpHandoff *httpHandoff() const { return m_httpHandoff; }
     /// Open TCP connections, REST and WebSocket alike.
     int openConnections() const { return m_openConnections; }
@@ -64,7 +60,7 @@ public:
 
 Q_SIGNALS:
     /// An admitted upgrade to /ws; the receiver takes the socket, its handshake still unread.
-    void webSocketRequested(QTcpSocket *socket, const CommandBridge::HttpRequestHead &head);
+    void webSocketRequested(QTcpSocket *socket);
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
@@ -75,6 +71,8 @@ private:
     Admission m_admission;
     HttpHandoff *m_httpHandoff;
     std::chrono::milliseconds m_handshakeTimeout{std::chrono::seconds(10)};
+    std::optional<QSslConfiguration> m_tls;
+    int m_maxConnections = 1024;
     int m_openConnections = 0;
 };
 

@@ -60,12 +60,7 @@ DecodeResult decodeClientMessage(const QByteArray &utf8)
         return badMessage(QStringLiteral("Message must be a JSON object"));
     const QJsonObject object = value->toObject();
 
-    const QJsonValue type = object.value(Protocol::Key::type);
-    if (type.isUndefined())
-        return badMessage(QStringLiteral("Message has no \"type\""));
-    if (!type.isString())
-        return badMessage(QStringLiteral("\"type\" must be a string"));
-
+    // The id first, so that every later refusal can carry it.
     ClientMessage message;
     const QJsonValue id = object.value(Protocol::Key::id);
     if (!id.isUndefined()) {
@@ -74,6 +69,12 @@ DecodeResult decodeClientMessage(const QByteArray &utf8)
                 QStringLiteral("\"id\" must be a string of 1 to 128 characters or an integer"));
         message.id = id;
     }
+
+    const QJsonValue type = object.value(Protocol::Key::type);
+    if (type.isUndefined())
+        return badMessage(QStringLiteral("Message has no \"type\""), message.id);
+    if (!type.isString())
+        return badMessage(QStringLiteral("\"type\" must be a string"), message.id);
 
     const QString typeName = type.toString();
     if (typeName == Protocol::Type::command) {

@@ -103,12 +103,15 @@ QJsonObject restCommandBody(const QString &command, const CommandResult &result)
     };
 }
 
-QJsonObject restErrorBody(const QString &code, const QString &message)
+QJsonObject restErrorBody(const QString &code, const QString &message, const QString &command)
 {
-    return QJsonObject{
+    QJsonObject body{
         {Protocol::Key::success, false},
         {Protocol::Key::result, failurePayload(code, message)},
     };
+    if (!command.isEmpty())
+        body.insert(Protocol::Key::command, command);
+    return body;
 }
 
 QJsonObject restCommandList(const QJsonArray &descriptions)

@@ -39,8 +39,10 @@ QJsonValue resultPayload(const CommandResult &result);
 
 /// REST body of a command run: {"command", "success", "result"}.
 QJsonObject restCommandBody(const QString &command, const CommandResult &result);
-/// REST body of an error outside a command run: {"success": false, "result": {code, message}}.
-QJsonObject restErrorBody(const QString &code, const QString &message);
+/// REST body of a request refused before any command ran: {"success": false, "result": {code,
+/// message}}, with "command" when the request named one.
+QJsonObject restErrorBody(const QString &code, const QString &message,
+                          const QString &command = QString());
 /// GET /api/v1/commands
 QJsonObject restCommandList(const QJsonArray &descriptions);
 

@@ -6,39 +6,84 @@
 #include "logging_p.h"
 #include "messageencoder_p.h"
 #include "protocol_p.h"
+#include "requestadmission_p.h"
 #include "sessionstore_p.h"
 
 #include <QtCore/QUrlQuery>
+#include <QtNetwork/QNetworkRequest>
 #include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
 #include <QtWebSockets/QWebSocketServer>
 
 namespace CommandBridge {
 
+namespace {
+
+/// Close code for a client that never authenticated or sent a wrong token (spec section 7).
+constexpr int closeCodeUnauthorized = 4001;
+/// After a close frame that a stalled client will never read, the socket is dropped this late.
+constexpr std::chrono::seconds closeGrace{1};
+
+} // namespace
+
 WebSocketConnection::WebSocketConnection(QWebSocket *socket, std::shared_ptr<Session> session,
-                                         WebSocketBridge *bridge)
+                                         bool authenticated, WebSocketBridge *bridge)
     : QObject(bridge)
     , m_bridge(bridge)
     , m_socket(socket)
     , m_session(std::move(session))
+    , m_outgoing(
+          [socket](const QByteArray &message) {
+              socket->sendTextMessage(QString::fromUtf8(message));
+          },
+          [socket] { return socket->bytesToWrite(); }, bridge->options().outgoingHighWater)
+    , m_slowClientDeadline(new QTimer(this))
+    , m_authenticated(authenticated)
 {
+    const ServerOptions &options = bridge->options();
     m_socket->setParent(this);
-    const auto maxBytes = quint64(bridge->options().maxMessageBytes);
+    const auto maxBytes = quint64(options.maxMessageBytes);
     m_socket->setMaxAllowedIncomingMessageSize(maxBytes);
     m_socket->setMaxAllowedIncomingFrameSize(maxBytes);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &WebSocketConnection::receive);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this] {
+        if (!m_authenticated) {
+            receiveBeforeAuth(DecodeError{});
+            return;
+        }
         send(Encoder::error(ErrorCode::BadMessage,
                             QStringLiteral("Messages must be JSON in text frames"),
                             QJsonValue::Undefined));
     });
     connect(m_socket, &QWebSocket::disconnected, this, &WebSocketConnection::onDisconnected);
+    connect(m_socket, &QWebSocket::bytesWritten, this, [this] {
+        m_outgoing.flush();
+        checkBacklog();
+    });
 
-    const ServerOptions &options = bridge->options();
+    m_slowClientDeadline->setSingleShot(true);
+    m_slowClientDeadline->setInterval(options.slowClientTimeout);
+    connect(m_slowClientDeadline, &QTimer::timeout, this, [this] {
+        qCInfo(lcWebSocket) << "disconnecting a client that stopped reading"
+                            << m_socket->peerAddress();
+        closeWith(ErrorCode::Cancelled, QStringLiteral("Client too slow"),
+                  QWebSocketProtocol::CloseCodePolicyViolated);
+    });
+
+    if (!m_authenticated) {
+        m_authDeadline = new QTimer(this);
+        m_authDeadline->setSingleShot(true);
+        connect(m_authDeadline, &QTimer::timeout, this, [this] {
+            closeWith(ErrorCode::Unauthorized, QStringLiteral("No authentication in time"),
+                      closeCodeUnauthorized);
+        });
+        m_authDeadline->start(options.authTimeout);
+    }
+
     send(Encoder::hello(HelloInfo{
         QStringLiteral("CommandBridge/" COMMANDBRIDGE_VERSION),
         m_session->id(),
-        false,
+        !m_authenticated,
         options.maxMessageBytes,
         options.maxInFlight,
         bridge->registry()->maxTimeout(),
@@ -55,6 +100,10 @@ WebSocketConnection::~WebSocketConnection()
 void WebSocketConnection::receive(const QString &text)
 {
     const DecodeResult decoded = decodeClientMessage(text.toUtf8());
+    if (!m_authenticated) {
+        receiveBeforeAuth(decoded);
+        return;
+    }
     if (const auto *error = std::get_if<DecodeError>(&decoded)) {
         send(Encoder::error(error->code, error->message, error->id));
         return;
@@ -74,9 +123,36 @@ void WebSocketConnection::receive(const QString &text)
         send(Encoder::pong(message.id));
         break;
     case ClientMessage::Type::Auth:
-        send(Encoder::authResult(true));
+        authenticate(message);
         break;
     }
+}
+
+void WebSocketConnection::receiveBeforeAuth(const DecodeResult &decoded)
+{
+    const auto *message = std::get_if<ClientMessage>(&decoded);
+    if (message && message->type == ClientMessage::Type::Auth) {
+        authenticate(*message);
+        return;
+    }
+    const QJsonValue id = message ? message->id : std::get<DecodeError>(decoded).id;
+    const QString reason = QStringLiteral("Authenticate first");
+    send(Encoder::error(ErrorCode::Unauthorized, reason, id));
+    closeWith(ErrorCode::Unauthorized, reason, closeCodeUnauthorized);
+}
+
+void WebSocketConnection::authenticate(const ClientMessage &message)
+{
+    const RequestAdmission *admission = m_bridge->admission();
+    const bool success = !admission->tokenRequired() || admission->isValidToken(message.token);
+    send(Encoder::authResult(success));
+    if (!success) {
+        closeWith(ErrorCode::Unauthorized, QStringLiteral("Wrong token"), closeCodeUnauthorized);
+        return;
+    }
+    m_authenticated = true;
+    if (m_authDeadline)
+        m_authDeadline->stop();
 }
 
 void WebSocketConnection::runCommand(const ClientMessage &message)
@@ -114,15 +190,22 @@ void WebSocketConnection::runCommand(const ClientMessage &message)
     const QJsonValue id = message.id;
     const QString command = message.command;
     connect(context, &CommandContext::progressed, this,
-            [this, id, command](const CommandProgress &progress) {
-                send(Encoder::progress(id, command, progress));
+            [this, context, id, command](const CommandProgress &progress) {
+                if (m_closed)
+                    return;
+                m_outgoing.pushProgress(context,
+                                        Encoder::toJson(Encoder::progress(id, command, progress)));
+                checkBacklog();
             });
     connect(context, &CommandContext::finished, this,
             [this, context, id, key, command](const CommandResult &result) {
                 m_running.remove(context);
                 if (!key.isEmpty())
                     m_byId.remove(key);
-                send(Encoder::result(id, command, result));
+                if (m_closed)
+                    return;
+                m_outgoing.push(Encoder::toJson(Encoder::result(id, command, result)), context);
+                checkBacklog();
             });
     context->start();
 }
@@ -150,14 +233,27 @@ void WebSocketConnection::abortAll(ErrorCode code, const QString &message)
 void WebSocketConnection::closeWith(ErrorCode code, const QString &message, int closeCode)
 {
     abortAll(code, message);
+    m_outgoing.flush();
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), message);
+    // A client that does not read never answers the close frame.
+    QTimer::singleShot(closeGrace, m_socket, &QWebSocket::abort);
 }
 
 void WebSocketConnection::send(const QJsonObject &message)
 {
     if (m_closed)
         return;
-    m_socket->sendTextMessage(QString::fromUtf8(Encoder::toJson(message)));
+    m_outgoing.push(Encoder::toJson(message));
+    checkBacklog();
+}
+
+void WebSocketConnection::checkBacklog()
+{
+    const bool overHardLimit = m_outgoing.unsentBytes() > m_bridge->options().outgoingHardLimit;
+    if (overHardLimit && !m_slowClientDeadline->isActive())
+        m_slowClientDeadline->start();
+    else if (!overHardLimit)
+        m_slowClientDeadline->stop();
 }
 
 void WebSocketConnection::onDisconnected()
@@ -168,10 +264,12 @@ void WebSocketConnection::onDisconnected()
     deleteLater();
 }
 
-WebSocketBridge::WebSocketBridge(CommandRegistry *registry, SessionStore *sessions, QObject *parent)
+WebSocketBridge::WebSocketBridge(CommandRegistry *registry, SessionStore *sessions,
+                                 const RequestAdmission *admission, QObject *parent)
     : QObject(parent)
     , m_registry(registry)
     , m_sessions(sessions)
+    , m_admission(admission)
     , m_server(std::make_unique<QWebSocketServer>(
           QStringLiteral("CommandBridge/" COMMANDBRIDGE_VERSION), QWebSocketServer::NonSecureMode))
 {
@@ -203,9 +301,12 @@ void WebSocketBridge::acceptConnections()
             socket->deleteLater();
             continue;
         }
-        const QString sessionId =
-            QUrlQuery(socket->requestUrl()).queryItemValue(QStringLiteral("session"));
-        auto *connection = new WebSocketConnection(socket, m_sessions->acquire(sessionId), this);
+        const QUrlQuery query(socket->requestUrl());
+        const bool authenticated = m_admission->isAuthenticatedUpgrade(
+            socket->request().rawHeader("Authorization"), query);
+        auto *connection = new WebSocketConnection(
+            socket, m_sessions->acquire(query.queryItemValue(QStringLiteral("session"))),
+            authenticated, this);
         m_connections.insert(connection);
         connect(connection, &WebSocketConnection::closed, this,
                 [this](WebSocketConnection *closed) {

@@ -3,11 +3,13 @@
 #include <CommandBridge/commandbridgeserver.h>
 
 #include "messagedecoder_p.h"
+#include "outgoingqueue_p.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
 #include <QtCore/QSet>
+#include <QtCore/QTimer>
 
 #include <memory>
 
@@ -21,6 +23,7 @@ namespace CommandBridge {
 
 class CommandContext;
 class CommandRegistry;
+class RequestAdmission;
 class Session;
 class SessionStore;
 class WebSocketBridge;
@@ -32,7 +35,7 @@ class WebSocketConnection : public QObject
     Q_OBJECT
 
 public:
-    WebSocketConnection(QWebSocket *socket, std::shared_ptr<Session> session,
+    WebSocketConnection(QWebSocket *socket, std::shared_ptr<Session> session, bool authenticated,
                         WebSocketBridge *bridge);
     ~WebSocketConnection() override;
 
@@ -44,15 +47,23 @@ Q_SIGNALS:
 
 private:
     void receive(const QString &text);
+    void receiveBeforeAuth(const DecodeResult &decoded);
+    void authenticate(const ClientMessage &message);
     void runCommand(const ClientMessage &message);
     void cancelCommand(const ClientMessage &message);
     void abortAll(ErrorCode code, const QString &message);
     void send(const QJsonObject &message);
+    void checkBacklog();
     void onDisconnected();
 
     WebSocketBridge *m_bridge;
     QWebSocket *m_socket;
     std::shared_ptr<Session> m_session;
+    OutgoingQueue m_outgoing;
+    QTimer *m_authDeadline = nullptr;
+    /// Runs while the unsent output is above the hard limit.
+    QTimer *m_slowClientDeadline;
+    bool m_authenticated;
     /// Running commands by request id key; commands without id are only in m_running.
     QHash<QString, CommandContext *> m_byId;
     QSet<CommandContext *> m_running;
@@ -65,13 +76,15 @@ class WebSocketBridge : public QObject
     Q_OBJECT
 
 public:
-    WebSocketBridge(CommandRegistry *registry, SessionStore *sessions, QObject *parent = nullptr);
+    WebSocketBridge(CommandRegistry *registry, SessionStore *sessions,
+                    const RequestAdmission *admission, QObject *parent = nullptr);
     ~WebSocketBridge() override;
 
     void setOptions(const ServerOptions &options) { m_options = options; }
     const ServerOptions &options() const { return m_options; }
     CommandRegistry *registry() const { return m_registry; }
     SessionStore *sessions() const { return m_sessions; }
+    const RequestAdmission *admission() const { return m_admission; }
 
     /// Takes \a socket, an admitted upgrade request whose handshake is still unread.
     void handleUpgrade(QTcpSocket *socket);
@@ -89,6 +102,7 @@ private:
 
     CommandRegistry *m_registry;
     SessionStore *m_sessions;
+    const RequestAdmission *m_admission;
     ServerOptions m_options;
     std::unique_ptr<QWebSocketServer> m_server;
     QSet<WebSocketConnection *> m_connections;

@@ -4,11 +4,14 @@
 
 #include <QtCore/QObject>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 #include <QtCore/QUrl>
 #include <QtNetwork/QHostAddress>
+#include <QtNetwork/QSslConfiguration>
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 namespace CommandBridge {
 
@@ -29,6 +32,23 @@ struct ServerOptions
     std::chrono::milliseconds handshakeTimeout{std::chrono::seconds(10)};
     /// Longest time shutdown() waits for sockets to flush before closing them hard.
     std::chrono::milliseconds shutdownGrace{std::chrono::seconds(2)};
+
+    /// Bearer token clients must present (spec section 7); empty means no authentication.
+    QString token;
+    /// Time a WebSocket client that did not authenticate at the upgrade has to send `auth`.
+    std::chrono::milliseconds authTimeout{std::chrono::seconds(10)};
+    /// Origins allowed besides the server's own, e.g. "http://localhost:5173".
+    QStringList allowedOrigins;
+    /// Open TCP connections; one more is answered with HTTP 503 and closed.
+    int maxConnections = 1024;
+    /// Unsent bytes on a WebSocket above which queued progress of a request is coalesced.
+    qint64 outgoingHighWater = 256 * 1024;
+    /// Unsent bytes above which a WebSocket client that stays there for slowClientTimeout is
+    /// disconnected.
+    qint64 outgoingHardLimit = 16 * 1024 * 1024;
+    std::chrono::milliseconds slowClientTimeout{std::chrono::seconds(10)};
+    /// Serve https:// and wss:// on the same port with this configuration (certificate and key).
+    std::optional<QSslConfiguration> tls;
 };
 
 class CommandBridgeServerPrivate;
@@ -52,16 +72,17 @@ public:
     ServerOptions options() const;
 
     /// Listens on \a address and \a port (0 picks a free port). Returns false and sets
-    /// errorString() when it cannot.
+    /// errorString() when it cannot, or when \a address is not a loopback address and no token
+    /// is configured.
     [[nodiscard]] bool listen(const QHostAddress &address = QHostAddress::LocalHost,
                               quint16 port = 0);
     bool isListening() const;
     QString errorString() const;
     quint16 serverPort() const;
     QHostAddress serverAddress() const;
-    /// http://HOST:PORT
+    /// http://HOST:PORT (https:// with TLS)
     QUrl httpUrl() const;
-    /// ws://HOST:PORT/ws
+    /// ws://HOST:PORT/ws (wss:// with TLS)
     QUrl webSocketUrl() const;
 
     /// Open WebSocket connections (health: "connections").

@@ -87,6 +87,7 @@ private:
                    std::shared_ptr<Session> session, const QJsonValue &requestId,
                    std::chrono::milliseconds timeout, std::optional<CommandResult> rejection);
 
+    void giveResult(const CommandResult &result);
     void deliverProgress(const CommandProgress &progress);
     void drainCrossThreadProgress();
     void finish(const CommandResult &result);

@@ -1,0 +1,57 @@
+#include "outgoingqueue_p.h"
+
+namespace CommandBridge {
+
+OutgoingQueue::OutgoingQueue(Writer writer, Backlog backlog, qint64 highWater)
+    : m_writer(std::move(writer))
+    , m_backlog(std::move(backlog))
+    , m_highWater(highWater)
+{}
+
+void OutgoingQueue::pushProgress(const void *key, const QByteArray &message)
+{
+    if (Waiting *waiting = m_waitingProgress.value(key)) {
+        m_waitingBytes += message.size() - waiting->message.size();
+        waiting->message = message;
+        return;
+    }
+    if (m_waiting.empty() && !transportFull()) {
+        m_writer(message);
+        return;
+    }
+    enqueue(message, key);
+}
+
+void OutgoingQueue::push(const QByteArray &message, const void *finishedKey)
+{
+    if (finishedKey)
+        m_waitingProgress.remove(finishedKey);
+    if (m_waiting.empty() && !transportFull()) {
+        m_writer(message);
+        return;
+    }
+    enqueue(message, nullptr);
+}
+
+void OutgoingQueue::enqueue(const QByteArray &message, const void *progressKey)
+{
+    m_waiting.push_back(Waiting{message, progressKey});
+    m_waitingBytes += message.size();
+    if (progressKey)
+        m_waitingProgress.insert(progressKey, &m_waiting.back());
+}
+
+void OutgoingQueue::flush()
+{
+    while (!m_waiting.empty() && !transportFull()) {
+        Waiting &front = m_waiting.front();
+        if (front.progressKey && m_waitingProgress.value(front.progressKey) == &front)
+            m_waitingProgress.remove(front.progressKey);
+        const QByteArray message = std::move(front.message);
+        m_waitingBytes -= message.size();
+        m_waiting.pop_front();
+        m_writer(message);
+    }
+}
+
+} // namespace CommandBridge

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QHash>
+
+#include <deque>
+#include <functional>
+
+namespace CommandBridge {
+
+/// The single way out to one client (spec section 8). While the transport keeps up, messages pass
+/// straight through. Once its unsent bytes reach the high-water mark, messages wait here, and a
+/// request's waiting progress is replaced by its newest; nothing else is ever dropped or
+/// reordered. Not thread-safe: used on its connection's thread.
+class OutgoingQueue
+{
+public:
+    using Writer = std::function<void(const QByteArray &message)>;
+    /// Bytes the transport has accepted but not yet sent.
+    using Backlog = std::function<qint64()>;
+
+    OutgoingQueue(Writer writer, Backlog backlog, qint64 highWater);
+
+    /// Progress of the request \a key: may replace that request's progress still waiting here.
+    void pushProgress(const void *key, const QByteArray &message);
+    /// Any other message; \a finishedKey names a request that reports no more progress.
+    void push(const QByteArray &message, const void *finishedKey = nullptr);
+    /// Hands waiting messages to the transport while it stays below the high-water mark.
+    void flush();
+
+    qint64 waitingBytes() const { return m_waitingBytes; }
+    /// Unsent bytes in all: waiting here plus the transport's backlog.
+    qint64 unsentBytes() const { return m_waitingBytes + m_backlog(); }
+
+private:
+    struct Waiting
+    {
+        QByteArray message;
+        const void *progressKey = nullptr;
+    };
+
+    bool transportFull() const { return m_backlog() >= m_highWater; }
+    void enqueue(const QByteArray &message, const void *progressKey);
+
+    Writer m_writer;
+    Backlog m_backlog;
+    qint64 m_highWater;
+    std::deque<Waiting> m_waiting;
+    /// Waiting progress by request; deque elements keep their address when the ends change.
+    QHash<const void *, Waiting *> m_waitingProgress;
+    qint64 m_waitingBytes = 0;
+};
+
+} // namespace CommandBridge

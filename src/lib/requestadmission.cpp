@@ -1,0 +1,157 @@
+#include "requestadmission_p.h"
+
+#include "messagedecoder_p.h"
+
+#include <QtCore/QRegularExpression>
+#include <QtCore/QUrlQuery>
+
+namespace CommandBridge {
+namespace {
+
+Refusal forbidden(const QString &message)
+{
+    return Refusal{403, errorCodeString(ErrorCode::Forbidden), message};
+}
+
+Refusal unauthorized()
+{
+    return Refusal{401, errorCodeString(ErrorCode::Unauthorized),
+                   QStringLiteral("Missing or wrong bearer token")};
+}
+
+bool isLoopbackHost(const QByteArray &host)
+{
+    QByteArray name = host.toLower();
+    if (name.startsWith('[')) {
+        const qsizetype close = name.indexOf(']');
+        if (close < 0)
+            return false;
+        const QByteArray port = name.mid(close + 1);
+        if (!port.isEmpty() && !port.startsWith(':'))
+            return false;
+        name = name.left(close + 1);
+    } else if (const qsizetype colon = name.lastIndexOf(':'); colon >= 0) {
+        name = name.left(colon);
+    }
+    return name == "localhost" || name == "127.0.0.1" || name == "[::1]";
+}
+
+QString bearerToken(const QByteArray &authorization)
+{
+    static const QByteArray scheme = QByteArrayLiteral("bearer ");
+    if (authorization.size() <= scheme.size() ||
+        authorization.left(scheme.size()).toLower() != scheme)
+        return QString();
+    return QString::fromUtf8(authorization.mid(scheme.size()).trimmed());
+}
+
+} // namespace
+
+bool RequestAdmission::isValidToken(const QString &presented) const
+{
+    const QByteArray expected = m_policy.token.toUtf8();
+    const QByteArray given = presented.toUtf8();
+    // Every byte of the longer one is visited, so the time tells only the length.
+    unsigned difference = unsigned(expected.size() ^ given.size());
+    const qsizetype length = std::max(expected.size(), given.size());
+    for (qsizetype i = 0; i < length; ++i) {
+        const auto a = i < expected.size() ? uchar(expected.at(i)) : uchar(0);
+        const auto b = i < given.size() ? uchar(given.at(i)) : uchar(0);
+        difference |= unsigned(a ^ b);
+    }
+    return difference == 0 && !expected.isEmpty();
+}
+
+std::optional<Refusal> RequestAdmission::checkHost(const HttpRequestHead &head) const
+{
+    if (!m_policy.loopbackOnly)
+        return std::nullopt;
+    const QByteArray host = head.header("host");
+    if (isLoopbackHost(host))
+        return std::nullopt;
+    return forbidden(QStringLiteral("Host \"%1\" is not allowed").arg(QString::fromUtf8(host)));
+}
+
+std::optional<Refusal> RequestAdmission::checkOrigin(const HttpRequestHead &head) const
+{
+    const QString origin = QString::fromUtf8(head.header("origin"));
+    if (origin.isEmpty())
+        return std::nullopt;
+    const QString host = QString::fromUtf8(head.header("host"));
+    if (origin.compare(QStringLiteral("http://") + host, Qt::CaseInsensitive) == 0 ||
+        origin.compare(QStringLiteral("https://") + host, Qt::CaseInsensitive) == 0 ||
+        m_policy.allowedOrigins.contains(origin, Qt::CaseInsensitive))
+        return std::nullopt;
+    return forbidden(QStringLiteral("Origin \"%1\" is not allowed").arg(origin));
+}
+
+QString RequestAdmission::presentedUpgradeToken(const QByteArray &authorization,
+                                                const QUrlQuery &query)
+{
+    const QString headerToken = bearerToken(authorization);
+    return headerToken.isEmpty() ? query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded)
+                                 : headerToken;
+}
+
+bool RequestAdmission::isAuthenticatedUpgrade(const QByteArray &authorization,
+                                              const QUrlQuery &query) const
+{
+    return !tokenRequired() || isValidToken(presentedUpgradeToken(authorization, query));
+}
+
+std::optional<Refusal> RequestAdmission::admit(const HttpRequestHead &head) const
+{
+    std::optional<Refusal> refusal = check(head);
+    if (refusal && !head.isWebSocketUpgrade()) {
+        static const QRegularExpression commandPath(
+            QStringLiteral("^/api/v1/commands/([^/]+)(/stream)?$"));
+        const QRegularExpressionMatch match = commandPath.match(head.path());
+        if (match.hasMatch())
+            refusal->command = match.captured(1);
+    }
+    return refusal;
+}
+
+std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) const
+{
+    if (std::optional<Refusal> refusal = checkHost(head))
+        return refusal;
+    if (std::optional<Refusal> refusal = checkOrigin(head))
+        return refusal;
+
+    const QString path = head.path();
+    if (head.isWebSocketUpgrade()) {
+        if (path != QLatin1String("/ws")) {
+            return Refusal{404, QStringLiteral("not_found"),
+                           QStringLiteral("No WebSocket endpoint at ") + path};
+        }
+        const QUrlQuery query = head.query();
+        if (query.hasQueryItem(QStringLiteral("session")) &&
+            !isValidSessionId(query.queryItemValue(QStringLiteral("session")))) {
+            return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+                           QStringLiteral("session must match [A-Za-z0-9._-]{1,128}")};
+        }
+        // No token at the upgrade may still authenticate with an `auth` message; a wrong one may
+        // not.
+        const QString presented = presentedUpgradeToken(head.header("authorization"), query);
+        if (tokenRequired() && !presented.isEmpty() && !isValidToken(presented))
+            return unauthorized();
+        return std::nullopt;
+    }
+
+    if (tokenRequired() && path != QLatin1String("/api/v1/health") &&
+        !isValidToken(bearerToken(head.header("authorization"))))
+        return unauthorized();
+    const std::optional<qint64> length = head.contentLength();
+    if (length && *length < 0) {
+        return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+                       QStringLiteral("Invalid Content-Length")};
+    }
+    if (length && *length > m_policy.maxBodyBytes) {
+        return Refusal{413, errorCodeString(ErrorCode::PayloadTooLarge),
+                       QStringLiteral("Body is larger than %1 bytes").arg(m_policy.maxBodyBytes)};
+    }
+    return std::nullopt;
+}
+
+} // namespace CommandBridge

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "httprequesthead_p.h"
+
+#include <QtCore/QStringList>
+#include <QtCore/QUrlQuery>
+
+#include <optional>
+
+namespace CommandBridge {
+
+/// Why a request is turned away before it reaches a front end.
+struct Refusal
+{
+    Refusal(int status, const QString &code, const QString &message)
+        : status(status)
+        , code(code)
+        , message(message)
+    {}
+
+    int status = 400;
+    QString code;
+    QString message;
+    /// The command the refused request named, if any (its body then says so).
+    QString command;
+};
+
+/// The one place that decides whether a request may reach a front end (spec sections 7 and 8):
+/// Host and Origin policy, bearer token, WebSocket endpoint and session, body size. The router
+/// asks it for each connection's first request head; the REST routes ask again for every request.
+class RequestAdmission
+{
+public:
+    struct Policy
+    {
+        QString token;
+        QStringList allowedOrigins;
+        /// Bound to a loopback address: only loopback Host names pass (DNS rebinding).
+        bool loopbackOnly = true;
+        qint64 maxBodyBytes = 1024 * 1024;
+    };
+
+    void setPolicy(const Policy &policy) { m_policy = policy; }
+    const Policy &policy() const { return m_policy; }
+    bool tokenRequired() const { return !m_policy.token.isEmpty(); }
+
+    std::optional<Refusal> admit(const HttpRequestHead &head) const;
+    /// Whether a WebSocket upgrade carried the right token, in its Authorization header or its
+    /// `token` query item. Always true without a token configured.
+    bool isAuthenticatedUpgrade(const QByteArray &authorization, const QUrlQuery &query) const;
+    /// Compares \a presented with the token in time independent of where they differ.
+    bool isValidToken(const QString &presented) const;
+
+private:
+    static QString presentedUpgradeToken(const QByteArray &authorization, const QUrlQuery &query);
+    std::optional<Refusal> check(const HttpRequestHead &head) const;
+    std::optional<Refusal> checkHost(const HttpRequestHead &head) const;
+    std::optional<Refusal> checkOrigin(const HttpRequestHead &head) const;
+
+    Policy m_policy;
+};
+
+} // namespace CommandBridge

@@ -1,0 +1,357 @@
+// Server messages and REST bodies encode exactly as spec section 4 shows, without sockets.
+
+#include "messageencoder_p.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtTest/QTest>
+
+using namespace CommandBridge;
+using namespace std::chrono_literals;
+
+namespace QTest {
+template <> inline char *toString(const QJsonObject &object)
+{
+    return qstrdup(QJsonDocument(object).toJson(QJsonDocument::Compact).constData());
+}
+} // namespace QTest
+
+namespace {
+
+const QJsonValue noId(QJsonValue::Undefined);
+
+/// A literal example of the spec, parsed.
+QJsonObject spec(const char *json)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(QByteArray(json), &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        qFatal("bad literal in test: %s", json);
+    return document.object();
+}
+
+/// The compact wire form of \a object as Qt writes it (keys sorted).
+QByteArray wire(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject countSchema()
+{
+    return spec(R"({"type":"object","properties":{"to":{"type":"integer","minimum":1,)"
+                R"("maximum":1000000,"default":10}}})");
+}
+
+} // namespace
+
+class tst_MessageEncoder : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void progressEncodesAsSpecExample();
+    void progressWithoutPercentHasNoPercent();
+    void progressKeepsFractionalPercent();
+    void progressWithoutIdHasNoId();
+    void successResultEncodesAsSpecExample();
+    void failureResultEncodesAsSpecExample();
+    void failureResultCarriesDetails();
+    void successWithoutValueHasNullResult();
+    void resultWithoutIdHasNoId();
+    void integerIdStaysInteger();
+    void commandsEncodesAsSpecExample();
+    void pongEncodesAsSpecExample();
+    void pongWithoutIdHasNoId();
+    void authResultEncodesAsSpecExample();
+    void errorEncodesAsSpecExample();
+    void errorCarriesIdWhenKnown();
+    void helloCarriesLimits();
+    void resultPayloadIsValueOrFailure();
+    void restCommandBodyEncodes();
+    void restErrorBodyEncodes();
+    void restCommandListEncodes();
+    void serverSentEventFormat();
+    void toJsonIsCompact();
+};
+
+void tst_MessageEncoder::progressEncodesAsSpecExample()
+{
+    const QJsonObject encoded =
+        Encoder::progress(QJsonValue(QStringLiteral("c1")), QStringLiteral("count"),
+                          CommandProgress{QStringLiteral("step 3/10"), 30.0});
+    const QJsonObject expected = spec(
+        R"({"type":"command_progress","id":"c1","command":"count","message":"step 3/10","percent":30})");
+    QCOMPARE(encoded, expected);
+    QCOMPARE(Encoder::toJson(encoded), wire(expected));
+    QVERIFY(Encoder::toJson(encoded).contains(R"("percent":30)"));
+}
+
+void tst_MessageEncoder::progressWithoutPercentHasNoPercent()
+{
+    const QJsonObject encoded =
+        Encoder::progress(QJsonValue(QStringLiteral("c1")), QStringLiteral("count"),
+                          CommandProgress{QStringLiteral("working"), std::nullopt});
+    QCOMPARE(
+        encoded,
+        spec(R"({"type":"command_progress","id":"c1","command":"count","message":"working"})"));
+    QVERIFY(!encoded.contains(QStringLiteral("percent")));
+}
+
+void tst_MessageEncoder::progressKeepsFractionalPercent()
+{
+    const QJsonObject encoded =
+        Encoder::progress(QJsonValue(QStringLiteral("c1")), QStringLiteral("count"),
+                          CommandProgress{QStringLiteral("step 1/3"), 100.0 / 3});
+    QCOMPARE(encoded.value(QStringLiteral("percent")).toDouble(), 100.0 / 3);
+    const QJsonObject zero =
+        Encoder::progress(QJsonValue(QStringLiteral("c1")), QStringLiteral("count"),
+                          CommandProgress{QStringLiteral("start"), 0.0});
+    QCOMPARE(zero, spec(R"({"type":"command_progress","id":"c1","command":"count",)"
+                        R"("message":"start","percent":0})"));
+}
+
+void tst_MessageEncoder::progressWithoutIdHasNoId()
+{
+    const QJsonObject encoded = Encoder::progress(
+        noId, QStringLiteral("count"), CommandProgress{QStringLiteral("step 1/2"), 50.0});
+    QCOMPARE(encoded, spec(R"({"type":"command_progress","command":"count","message":"step 1/2",)"
+                           R"("percent":50})"));
+}
+
+void tst_MessageEncoder::successResultEncodesAsSpecExample()
+{
+    const QJsonObject encoded =
+        Encoder::result(QJsonValue(QStringLiteral("c1")), QStringLiteral("count"),
+                        CommandResult::success(QJsonObject{{QStringLiteral("counted"), 10}}));
+    const QJsonObject expected = spec(R"({"type":"command_result","id":"c1","command":"count",)"
+                                      R"("success":true,"result":{"counted":10}})");
+    QCOMPARE(encoded, expected);
+    QCOMPARE(Encoder::toJson(encoded), wire(expected));
+}
+
+void tst_MessageEncoder::failureResultEncodesAsSpecExample()
+{
+    const QJsonObject encoded = Encoder::result(
+        QJsonValue(QStringLiteral("c2")), QStringLiteral("nope"),
+        CommandResult::failure(ErrorCode::UnknownCommand, QStringLiteral("Unknown command: nope")));
+    const QJsonObject expected =
+        spec(R"({"type":"command_result","id":"c2","command":"nope","success":false,)"
+             R"("result":{"code":"unknown_command","message":"Unknown command: nope"}})");
+    QCOMPARE(encoded, expected);
+    QCOMPARE(Encoder::toJson(encoded), wire(expected));
+}
+
+void tst_MessageEncoder::failureResultCarriesDetails()
+{
+    const QJsonArray details{
+        QJsonObject{{QStringLiteral("path"), QStringLiteral("/n")},
+                    {QStringLiteral("message"), QStringLiteral("too small")}},
+        QJsonObject{{QStringLiteral("path"), QString()},
+                    {QStringLiteral("message"), QStringLiteral("missing")}},
+    };
+    const QJsonObject encoded = Encoder::result(
+        QJsonValue(3), QStringLiteral("strict"),
+        CommandResult::failure(ErrorCode::InvalidArgs,
+                               QStringLiteral("Args do not match the schema of strict"), details));
+    QCOMPARE(encoded,
+             spec(R"({"type":"command_result","id":3,"command":"strict","success":false,)"
+                  R"("result":{"code":"invalid_args","message":"Args do not match the schema of )"
+                  R"(strict","details":[{"path":"/n","message":"too small"},)"
+                  R"({"path":"","message":"missing"}]}})"));
+
+    // A handler's own code, without details: no "details" key at all.
+    const QJsonObject own = Encoder::result(
+        QJsonValue(QStringLiteral("f")), QStringLiteral("failing"),
+        CommandResult::failure(QStringLiteral("not_found"), QStringLiteral("No such thing")));
+    QCOMPARE(own, spec(R"({"type":"command_result","id":"f","command":"failing","success":false,)"
+                       R"("result":{"code":"not_found","message":"No such thing"}})"));
+}
+
+void tst_MessageEncoder::successWithoutValueHasNullResult()
+{
+    const QJsonObject encoded = Encoder::result(QJsonValue(QStringLiteral("c1")),
+                                                QStringLiteral("quick"), CommandResult::success());
+    QCOMPARE(encoded, spec(R"({"type":"command_result","id":"c1","command":"quick",)"
+                           R"("success":true,"result":null})"));
+}
+
+void tst_MessageEncoder::resultWithoutIdHasNoId()
+{
+    const QJsonObject encoded =
+        Encoder::result(noId, QStringLiteral("quick"), CommandResult::success(QJsonValue(true)));
+    QCOMPARE(encoded,
+             spec(R"({"type":"command_result","command":"quick","success":true,"result":true})"));
+}
+
+void tst_MessageEncoder::integerIdStaysInteger()
+{
+    const QByteArray progress = Encoder::toJson(Encoder::progress(
+        QJsonValue(7), QStringLiteral("count"), CommandProgress{QStringLiteral("x"), 1.0}));
+    const QByteArray result = Encoder::toJson(
+        Encoder::result(QJsonValue(7), QStringLiteral("count"), CommandResult::success()));
+    const QByteArray pong = Encoder::toJson(Encoder::pong(QJsonValue(7)));
+    const QByteArray stringPong = Encoder::toJson(Encoder::pong(QJsonValue(QStringLiteral("7"))));
+    QVERIFY2(progress.contains(R"("id":7,)") || progress.endsWith(R"("id":7})"),
+             progress.constData());
+    QVERIFY2(result.contains(R"("id":7,)") || result.endsWith(R"("id":7})"), result.constData());
+    QCOMPARE(pong, QByteArray(R"({"id":7,"type":"pong"})"));
+    QCOMPARE(stringPong, QByteArray(R"({"id":"7","type":"pong"})"));
+
+    const QByteArray large = Encoder::toJson(Encoder::pong(QJsonValue(qint64(9007199254740991))));
+    QCOMPARE(large, QByteArray(R"({"id":9007199254740991,"type":"pong"})"));
+}
+
+void tst_MessageEncoder::commandsEncodesAsSpecExample()
+{
+    const QJsonArray descriptions{QJsonObject{
+        {QStringLiteral("name"), QStringLiteral("count")},
+        {QStringLiteral("description"), QStringLiteral("Counts")},
+        {QStringLiteral("args_schema"), countSchema()},
+        {QStringLiteral("timeout_ms"), 60000},
+    }};
+    const QJsonObject encoded = Encoder::commands(QJsonValue(7), descriptions);
+    QJsonObject expected =
+        spec(R"({"type":"commands","id":7,"commands":[{"name":"count","description":"Counts",)"
+             R"("args_schema":{},"timeout_ms":60000}]})");
+    QJsonArray commands = expected.value(QStringLiteral("commands")).toArray();
+    QJsonObject count = commands.at(0).toObject();
+    count.insert(QStringLiteral("args_schema"), countSchema());
+    commands.replace(0, count);
+    expected.insert(QStringLiteral("commands"), commands);
+    QCOMPARE(encoded, expected);
+    QCOMPARE(Encoder::commands(noId, QJsonArray()), spec(R"({"type":"commands","commands":[]})"));
+}
+
+void tst_MessageEncoder::pongEncodesAsSpecExample()
+{
+    QCOMPARE(Encoder::pong(QJsonValue(7)), spec(R"({"type":"pong","id":7})"));
+}
+
+void tst_MessageEncoder::pongWithoutIdHasNoId()
+{
+    QCOMPARE(Encoder::pong(noId), spec(R"({"type":"pong"})"));
+}
+
+void tst_MessageEncoder::authResultEncodesAsSpecExample()
+{
+    QCOMPARE(Encoder::authResult(true), spec(R"({"type":"auth_result","success":true})"));
+    QCOMPARE(Encoder::authResult(false), spec(R"({"type":"auth_result","success":false})"));
+}
+
+void tst_MessageEncoder::errorEncodesAsSpecExample()
+{
+    const QJsonObject encoded =
+        Encoder::error(ErrorCode::BadMessage, QStringLiteral("Message is not valid JSON"), noId);
+    const QJsonObject expected =
+        spec(R"({"type":"error","code":"bad_message","message":"Message is not valid JSON"})");
+    QCOMPARE(encoded, expected);
+    QCOMPARE(Encoder::toJson(encoded), wire(expected));
+}
+
+void tst_MessageEncoder::errorCarriesIdWhenKnown()
+{
+    QCOMPARE(Encoder::error(ErrorCode::UnknownId, QStringLiteral("No command with id 5 is running"),
+                            QJsonValue(5)),
+             spec(R"({"type":"error","code":"unknown_id","id":5,)"
+                  R"("message":"No command with id 5 is running"})"));
+    QCOMPARE(Encoder::error(ErrorCode::UnknownType, QStringLiteral("Unknown message type: x"),
+                            QJsonValue(QStringLiteral("5"))),
+             spec(R"({"type":"error","code":"unknown_type","id":"5",)"
+                  R"("message":"Unknown message type: x"})"));
+}
+
+void tst_MessageEncoder::helloCarriesLimits()
+{
+    HelloInfo info;
+    info.serverName = QStringLiteral("CommandBridge/0.1.0");
+    info.sessionId = QStringLiteral("5f0c");
+    info.authRequired = false;
+    info.maxMessageBytes = 1048576;
+    info.maxInFlight = 32;
+    info.maxTimeout = 600000ms;
+    QCOMPARE(Encoder::hello(info),
+             spec(R"({"type":"hello","protocol":1,"server":"CommandBridge/0.1.0",)"
+                  R"("session_id":"5f0c","auth_required":false,"limits":{"max_message_bytes":)"
+                  R"(1048576,"max_in_flight":32,"max_timeout_ms":600000}})"));
+
+    info.authRequired = true;
+    info.maxMessageBytes = 4096;
+    info.maxInFlight = 2;
+    info.maxTimeout = 1500ms;
+    QCOMPARE(Encoder::hello(info),
+             spec(R"({"type":"hello","protocol":1,"server":"CommandBridge/0.1.0",)"
+                  R"("session_id":"5f0c","auth_required":true,"limits":{"max_message_bytes":)"
+                  R"(4096,"max_in_flight":2,"max_timeout_ms":1500}})"));
+}
+
+void tst_MessageEncoder::resultPayloadIsValueOrFailure()
+{
+    QCOMPARE(Encoder::resultPayload(CommandResult::success(QJsonValue(QStringLiteral("x")))),
+             QJsonValue(QStringLiteral("x")));
+    QCOMPARE(Encoder::resultPayload(CommandResult::success(QJsonArray{1, 2})),
+             QJsonValue(QJsonArray{1, 2}));
+    QCOMPARE(Encoder::resultPayload(CommandResult::failure(
+                 ErrorCode::Timeout, QStringLiteral("Command timed out after 5 ms"))),
+             QJsonValue(spec(R"({"code":"timeout","message":"Command timed out after 5 ms"})")));
+}
+
+void tst_MessageEncoder::restCommandBodyEncodes()
+{
+    QCOMPARE(Encoder::restCommandBody(
+                 QStringLiteral("count"),
+                 CommandResult::success(QJsonObject{{QStringLiteral("counted"), 10}})),
+             spec(R"({"command":"count","success":true,"result":{"counted":10}})"));
+    QCOMPARE(
+        Encoder::restCommandBody(QStringLiteral("nope"),
+                                 CommandResult::failure(ErrorCode::UnknownCommand,
+                                                        QStringLiteral("Unknown command: nope"))),
+        spec(R"({"command":"nope","success":false,)"
+             R"("result":{"code":"unknown_command","message":"Unknown command: nope"}})"));
+}
+
+void tst_MessageEncoder::restErrorBodyEncodes()
+{
+    QCOMPARE(Encoder::restErrorBody(QStringLiteral("not_found"),
+                                    QStringLiteral("No route for GET /nope")),
+             spec(R"({"success":false,"result":{"code":"not_found",)"
+                  R"("message":"No route for GET /nope"}})"));
+}
+
+void tst_MessageEncoder::restCommandListEncodes()
+{
+    const QJsonArray descriptions{QJsonObject{{QStringLiteral("name"), QStringLiteral("count")},
+                                              {QStringLiteral("description"), QStringLiteral("C")},
+                                              {QStringLiteral("args_schema"), QJsonObject()},
+                                              {QStringLiteral("timeout_ms"), 60000}}};
+    QCOMPARE(Encoder::restCommandList(descriptions),
+             spec(R"({"commands":[{"name":"count","description":"C","args_schema":{},)"
+                  R"("timeout_ms":60000}]})"));
+}
+
+void tst_MessageEncoder::serverSentEventFormat()
+{
+    const QJsonObject data{{QStringLiteral("type"), QStringLiteral("command_progress")},
+                           {QStringLiteral("message"), QStringLiteral("two\nlines")}};
+    QCOMPARE(Encoder::serverSentEvent("progress", data),
+             QByteArray("event: progress\ndata: ") + wire(data) + QByteArray("\n\n"));
+    const QJsonObject result =
+        Encoder::result(QJsonValue(QJsonValue::Undefined), QStringLiteral("count"),
+                        CommandResult::success(QJsonObject{{QStringLiteral("counted"), 2}}));
+    QCOMPARE(Encoder::serverSentEvent("result", result), QByteArray(R"(event: result
+data: {"command":"count","result":{"counted":2},"success":true,"type":"command_result"}
+
+)"));
+    // Compact JSON never contains a raw newline, so one data: line carries the whole object.
+    QVERIFY(!wire(data).contains('\n'));
+}
+
+void tst_MessageEncoder::toJsonIsCompact()
+{
+    const QJsonObject object{{QStringLiteral("b"), QJsonArray{1, 2}},
+                             {QStringLiteral("a"), QJsonObject{{QStringLiteral("x"), true}}}};
+    QCOMPARE(Encoder::toJson(object), QByteArray(R"({"a":{"x":true},"b":[1,2]})"));
+}
+
+QTEST_GUILESS_MAIN(tst_MessageEncoder)
+#include "tst_messageencoder.moc"
