@@ -41,7 +41,7 @@ CommandBridgeServerPrivate::CommandBridgeServerPrivate(CommandBridgeServer *q,
     , sessions(std::make_unique<SessionStore>())
     , router(std::make_unique<ConnectionRouter>())
     , http(std::make_unique<QHttpServer>())
-    , rest(std::make_unique<RestRoutes>(registry, sessions.get(), &admission))
+    , rest(std::make_unique<RestRoutes>(registry, sessions.get()))
     , webSockets(std::make_unique<WebSocketBridge>(registry, sessions.get(), &admission))
 {}
 

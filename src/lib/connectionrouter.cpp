@@ -30,6 +30,8 @@ QByteArray reasonPhrase(int status)
         return "Not Found";
     case 405:
         return "Method Not Allowed";
+    case 411:
+        return "Length Required";
     case 413:
         return "Payload Too Large";
     case 431:
@@ -66,12 +68,14 @@ private:
 
 } // namespace
 
-void HttpHandoff::handOver(QTcpSocket *socket)
+void HttpHandoff::handOver(QTcpSocket *socket, const HttpRequestGate::Admission &admission)
 {
     socket->setParent(this);
+    auto *gate = new HttpRequestGate(socket, admission);
     m_pending.append(socket);
     // QHttpServer 6.4 listens to this private signal; only the meta-object system may emit it.
     QMetaObject::invokeMethod(this, "pendingConnectionAvailable", Qt::DirectConnection);
+    gate->watchReads();
     // The request's first bytes are already buffered, and buffered bytes raise no new readyRead.
     Q_EMIT socket->readyRead();
 }
@@ -137,13 +141,13 @@ void ConnectionRouter::readHead(QTcpSocket *socket)
     delete socket->findChild<QTimer *>(QLatin1String(pendingHeadName), Qt::FindDirectChildrenOnly);
 
     if (parsed.status == ParsedRequestHead::Status::TooLarge) {
-        refuse(socket,
-               {431, QStringLiteral("bad_message"), QStringLiteral("Request head too large")});
+        refuse(socket, Refusal(431, errorCodeString(ErrorCode::BadMessage),
+                               QStringLiteral("Request head too large")));
         return;
     }
     if (parsed.status == ParsedRequestHead::Status::Malformed) {
-        refuse(socket,
-               {400, QStringLiteral("bad_message"), QStringLiteral("Malformed HTTP request")});
+        refuse(socket, Refusal(400, errorCodeString(ErrorCode::BadMessage),
+                               QStringLiteral("Malformed HTTP request")));
         return;
     }
     if (const std::optional<Refusal> refusal = m_admission(parsed.head)) {
@@ -154,7 +158,7 @@ void ConnectionRouter::readHead(QTcpSocket *socket)
         Q_EMIT webSocketRequested(socket);
         return;
     }
-    m_httpHandoff->handOver(socket);
+    m_httpHandoff->handOver(socket, m_admission);
 }
 
 void ConnectionRouter::refuse(QTcpSocket *socket, const Refusal &refusal)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "httprequestgate_p.h"
 #include "requestadmission_p.h"
 
 #include <QtCore/QString>
@@ -24,7 +25,8 @@ class HttpHandoff : public QTcpServer
 
 public:
     using QTcpServer::QTcpServer;
-    void handOver(QTcpSocket *socket);
+    /// Gives \a socket to QHttpServer, behind a gate that admits each later request too.
+    void handOver(QTcpSocket *socket, const HttpRequestGate::Admission &admission);
 
     bool hasPendingConnections() const override { return !m_pending.isEmpty(); }
     QTcpSocket *nextPendingConnection() override;
@@ -41,7 +43,7 @@ class ConnectionRouter : public QTcpServer
     Q_OBJECT
 
 public:
-    using Admission = std::function<std::optional<Refusal>(const HttpRequestHead &head)>;
+    using Admission = HttpRequestGate::Admission;
 
     explicit ConnectionRouter(QObject *parent = nullptr);
 

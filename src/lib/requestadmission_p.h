@@ -2,6 +2,8 @@
 
 #include "httprequesthead_p.h"
 
+#include <CommandBridge/commanderror.h>
+
 #include <QtCore/QStringList>
 #include <QtCore/QUrlQuery>
 

@@ -7,7 +7,6 @@
 #include "messagedecoder_p.h"
 #include "messageencoder_p.h"
 #include "protocol_p.h"
-#include "requestadmission_p.h"
 #include "sessionstore_p.h"
 
 #include <QtCore/QMetaEnum>
@@ -35,18 +34,6 @@ QString methodName(const QHttpServerRequest &request)
     const char *key =
         QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method()));
     return key ? QString::fromLatin1(key).toUpper() : QStringLiteral("UNKNOWN");
-}
-
-/// The head of a request QHttpServer already parsed, as the admission policy reads heads.
-HttpRequestHead headOf(const QHttpServerRequest &request)
-{
-    HttpRequestHead head;
-    head.method = methodName(request).toLatin1();
-    head.target = request.url().toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
-    const QList<QPair<QByteArray, QByteArray>> headers = request.headers();
-    for (const auto &[name, value] : headers)
-        head.headers.append({name.toLower(), value});
-    return head;
 }
 
 } // namespace
@@ -130,22 +117,11 @@ private:
     std::shared_ptr<Session> m_session;
 };
 
-RestRoutes::RestRoutes(CommandRegistry *registry, SessionStore *sessions,
-                       const RequestAdmission *admission, QObject *parent)
+RestRoutes::RestRoutes(CommandRegistry *registry, SessionStore *sessions, QObject *parent)
     : QObject(parent)
     , m_registry(registry)
     , m_sessions(sessions)
-    , m_admission(admission)
 {}
-
-bool RestRoutes::admit(const QHttpServerRequest &request, QHttpServerResponder &responder) const
-{
-    const std::optional<Refusal> refusal = m_admission->admit(headOf(request));
-    if (refusal)
-        writeJson(responder, refusal->status,
-                  Encoder::restErrorBody(refusal->code, refusal->message, refusal->command));
-    return !refusal;
-}
 
 RestRoutes::~RestRoutes() = default;
 
@@ -153,15 +129,13 @@ void RestRoutes::install(QHttpServer &server)
 {
     using Method = QHttpServerRequest::Method;
     server.route(QStringLiteral("/api/v1/commands"), Method::Get,
-                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                     if (admit(request, responder))
-                         writeJson(responder, 200,
-                                   Encoder::restCommandList(m_registry->describeCommands()));
+                 [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     writeJson(responder, 200,
+                               Encoder::restCommandList(m_registry->describeCommands()));
                  });
     server.route(QStringLiteral("/api/v1/health"), Method::Get,
-                 [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                     if (admit(request, responder))
-                         writeJson(responder, 200, m_health ? m_health() : QJsonObject());
+                 [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                     writeJson(responder, 200, m_health ? m_health() : QJsonObject());
                  });
     server.route(QStringLiteral("/api/v1/commands/<arg>"), Method::Post,
                  [this](const QString &name, const QHttpServerRequest &request,
@@ -175,8 +149,6 @@ void RestRoutes::install(QHttpServer &server)
                  });
     server.setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            if (!admit(request, responder))
-                return;
             static const QRegularExpression knownPath(
                 QStringLiteral("^/api/v1/(health|commands(/[^/]+(/stream)?)?)$"));
             const QString path = request.url().path();
@@ -201,15 +173,8 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         writeJson(responder, httpStatusForErrorCode(errorCodeString(code)),
                   Encoder::restCommandBody(name, CommandResult::failure(code, message)));
     };
-    if (!admit(request, responder))
-        return;
     if (m_shuttingDown)
         return reject(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
-    if (request.body().size() > m_options.maxMessageBytes) {
-        return reject(
-            ErrorCode::PayloadTooLarge,
-            QStringLiteral("Body is larger than %1 bytes").arg(m_options.maxMessageBytes));
-    }
     auto args = decodeRestArgs(request.body());
     if (const auto *error = std::get_if<DecodeError>(&args))
         return reject(error->code, error->message);

@@ -17,12 +17,11 @@ QT_END_NAMESPACE
 namespace CommandBridge {
 
 class CommandRegistry;
-class RequestAdmission;
 class RestCall;
 class SessionStore;
 
 /// The REST front end: installs the /api/v1 routes on a QHttpServer and runs each request
-/// through the registry. Knows nothing of WebSockets.
+/// through the registry. Knows nothing of WebSockets; requests reach it already admitted.
 class RestRoutes : public QObject
 {
     Q_OBJECT
@@ -30,8 +29,7 @@ class RestRoutes : public QObject
 public:
     using HealthSource = std::function<QJsonObject()>;
 
-    RestRoutes(CommandRegistry *registry, SessionStore *sessions, const RequestAdmission *admission,
-               QObject *parent = nullptr);
+    RestRoutes(CommandRegistry *registry, SessionStore *sessions, QObject *parent = nullptr);
     ~RestRoutes() override;
 
     void setOptions(const ServerOptions &options) { m_options = options; }
@@ -45,14 +43,11 @@ public:
     void shutdown();
 
 private:
-    /// Asks the admission policy about \a request; answers a refusal and returns false.
-    bool admit(const QHttpServerRequest &request, QHttpServerResponder &responder) const;
     void runCommand(const QString &name, const QHttpServerRequest &request,
                     QHttpServerResponder &&responder, bool stream);
 
     CommandRegistry *m_registry;
     SessionStore *m_sessions;
-    const RequestAdmission *m_admission;
     ServerOptions m_options;
     HealthSource m_health;
     QSet<RestCall *> m_calls;
