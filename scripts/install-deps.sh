@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what CommandBridge needs to build, run and test on Debian 12, and nothing else.
+# Idempotent: packages already installed are left alone, and apt-get runs only when one is missing.
+# Without root it succeeds only when everything is already there.
+set -euo pipefail
+
+packages=(
+    cmake               # build system (3.21 or newer)
+    ninja-build         # the generator the scripts use
+    g++                 # C++17 compiler
+    pkg-config          # used by Qt's CMake packages to find system libraries
+    qt6-base-dev        # Qt Core, Network and Test (QtTest also comes from this package)
+    qt6-websockets-dev  # QWebSocketServer
+    qt6-httpserver-dev  # QHttpServer (REST routes)
+    libvalijson-dev     # JSON Schema validation of command args (header-only)
+    python3             # the README's standard-library WebSocket client
+    curl                # the README's REST session
+)
+
+is_installed() {
+    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]]
+}
+
+missing=()
+for package in "${packages[@]}"; do
+    is_installed "$package" || missing+=("$package")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+    exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps.sh: missing Debian packages: ${missing[*]}" >&2
+    echo "install-deps.sh: installing them needs root; run this script as root (or with sudo)." >&2
+    exit 1
+fi
+
+echo "install-deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything with the tests (Debug, in build-tests/) and runs
+# the whole suite with CTest. The exit status is CTest's.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="$root/build-tests"
+
+bash "$root/scripts/install-deps.sh"
+
+generator=()
+[[ -f "$build/CMakeCache.txt" ]] || generator=(-G Ninja)
+cmake -S "$root" -B "$build" "${generator[@]}" \
+    -DCMAKE_BUILD_TYPE=Debug -DCOMMANDBRIDGE_BUILD_TESTS=ON
+cmake --build "$build" -j2
+
+cd "$root"
+exec ctest --test-dir build-tests --output-on-failure -j2 --timeout 300
