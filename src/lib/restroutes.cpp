@@ -6,6 +6,7 @@
 #include "logging_p.h"
 #include "messagedecoder_p.h"
 #include "messageencoder_p.h"
+#include "outgoingqueue_p.h"
 #include "protocol_p.h"
 #include "sessionstore_p.h"
 
@@ -39,19 +40,25 @@ QString methodName(const QHttpServerRequest &request)
 } // namespace
 
 /// One REST request waiting for its command. Holds the responder no longer than the socket lives:
-/// QHttpServer 6.4 crashes when a stored responder writes to a socket that went away.
+/// QHttpServer 6.4 crashes when a stored responder writes to a socket that went away. A stream's
+/// events leave through an OutgoingQueue, so a client that stops reading costs bounded memory.
+/// Deletes itself once its answer is written or its client is gone.
 class RestCall : public QObject
 {
 public:
-    RestCall(QHttpServerResponder &&responder, const QString &command, bool stream, QObject *parent)
+    RestCall(QHttpServerResponder &&responder, const QString &command, bool stream,
+             qint64 highWater, QObject *parent)
         : QObject(parent)
         , m_socket(responder.socket())
         , m_responder(std::move(responder))
         , m_command(command)
         , m_stream(stream)
+        , m_events([this](const QByteArray &event) { m_responder->writeBody(event); },
+                   [this] { return m_socket ? m_socket->bytesToWrite() : 0; }, highWater)
     {
         connect(m_socket.data(), &QTcpSocket::disconnected, this, &RestCall::clientGone);
         connect(m_socket.data(), &QObject::destroyed, this, &RestCall::clientGone);
+        connect(m_socket.data(), &QTcpSocket::bytesWritten, this, &RestCall::drain);
     }
 
     void attach(CommandContext *context, std::shared_ptr<Session> session)
@@ -77,35 +84,53 @@ public:
     void progress(const CommandProgress &progress)
     {
         if (m_streamOpen && m_responder) {
-            m_responder->writeBody(Encoder::serverSentEvent(
-                "progress", Encoder::progress(QJsonValue::Undefined, m_command, progress)));
+            m_events.pushProgress(
+                this, Encoder::serverSentEvent("progress", Encoder::progress(QJsonValue::Undefined,
+                                                                             m_command, progress)));
         }
     }
 
     void finish(const CommandResult &result)
     {
         m_context = nullptr;
-        if (!m_responder)
+        if (m_responder && m_streamOpen) {
+            m_events.push(Encoder::serverSentEvent(
+                              "result", Encoder::result(QJsonValue::Undefined, m_command, result)),
+                          this);
+            m_ending = true;
+            drain();
             return;
-        if (m_streamOpen) {
-            m_responder->writeBody(Encoder::serverSentEvent(
-                "result", Encoder::result(QJsonValue::Undefined, m_command, result)));
-            // The stream has no length and no chunked framing: its end is the connection's.
-            m_socket->disconnectFromHost();
-        } else {
+        }
+        if (m_responder) {
             const int status =
                 result.isSuccess() ? 200 : httpStatusForErrorCode(result.errorCode());
             writeJson(*m_responder, status, Encoder::restCommandBody(m_command, result));
         }
         m_responder.reset();
+        deleteLater();
     }
 
 private:
+    void drain()
+    {
+        if (!m_responder)
+            return;
+        m_events.flush();
+        if (m_ending && m_events.waitingBytes() == 0) {
+            // The stream has no length and no chunked framing: its end is the connection's.
+            m_socket->disconnectFromHost();
+            m_responder.reset();
+            deleteLater();
+        }
+    }
+
     void clientGone()
     {
         m_responder.reset();
         if (m_context)
             m_context->abort(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
+        else
+            deleteLater();
     }
 
     QPointer<QTcpSocket> m_socket;
@@ -113,6 +138,8 @@ private:
     const QString m_command;
     const bool m_stream;
     bool m_streamOpen = false;
+    bool m_ending = false;
+    OutgoingQueue m_events;
     CommandContext *m_context = nullptr;
     std::shared_ptr<Session> m_session;
 };
@@ -197,7 +224,8 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
     invocation.session = sessionId.isEmpty() ? nullptr : m_sessions->acquire(sessionId);
     invocation.timeout = std::get<std::optional<std::chrono::milliseconds>>(timeout);
 
-    auto *call = new RestCall(std::move(responder), name, stream, this);
+    auto *call =
+        new RestCall(std::move(responder), name, stream, m_options.outgoingHighWater, this);
     CommandContext *context = m_registry->createCommand(invocation);
     call->attach(context, invocation.session);
     m_calls.insert(call);
@@ -207,7 +235,6 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         call->finish(result);
         m_sessions->release(call->session());
         m_calls.remove(call);
-        call->deleteLater();
     });
     context->start();
 }

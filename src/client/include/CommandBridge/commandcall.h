@@ -1,0 +1,108 @@
+#pragma once
+
+#include <CommandBridge/commandbridgeclient_export.h>
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonValue>
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtQml/qqmlregistration.h>
+
+#include <memory>
+
+namespace CommandBridge {
+
+class CommandCallPrivate;
+
+/// One command run through a CommandClient: its progress while it runs, then exactly one outcome.
+///
+/// Ownership: created by CommandClient::run() as a child of the client, with C++ ownership also
+/// when returned to QML (the JavaScript garbage collector never deletes it). It lives until the
+/// client is destroyed or CommandClient::clearFinished() deletes it after it finished.
+/// Threads: use it on the client's thread only.
+class COMMANDBRIDGECLIENT_EXPORT CommandCall : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("CommandCall objects are made by CommandClient.run()")
+
+    Q_PROPERTY(QString command READ command CONSTANT)
+    Q_PROPERTY(QJsonObject args READ args CONSTANT)
+    Q_PROPERTY(int requestId READ requestId CONSTANT)
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
+    Q_PROPERTY(QString message READ message NOTIFY messageChanged)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(bool running READ isRunning NOTIFY stateChanged)
+    Q_PROPERTY(QJsonValue result READ result NOTIFY resultChanged)
+    Q_PROPERTY(QString errorCode READ errorCode NOTIFY errorCodeChanged)
+    Q_PROPERTY(QString errorMessage READ errorMessage NOTIFY errorMessageChanged)
+    Q_PROPERTY(QJsonArray errorDetails READ errorDetails NOTIFY errorDetailsChanged)
+    Q_PROPERTY(qint64 elapsedMs READ elapsedMs NOTIFY elapsedMsChanged)
+
+public:
+    /// Where the call is. Every state but Running is final.
+    enum State {
+        Running,      ///< Sent (or waiting for the connection); progress may arrive.
+        Succeeded,    ///< The command succeeded; result() holds its result.
+        Failed,       ///< The server reported a failure (including `timeout`); see errorCode().
+        Cancelled,    ///< Cancelled by cancel() (the server confirmed, or it was never sent).
+        Disconnected, ///< The connection was lost or closed first; errorCode() is "disconnected".
+    };
+    Q_ENUM(State)
+
+    ~CommandCall() override;
+
+    QString command() const;
+    /// The args as sent, before the server adds the session id.
+    QJsonObject args() const;
+    /// The wire `id`: unique among the client's calls on one connection.
+    int requestId() const;
+
+    /// Latest reported percent (0..100), -1 while unknown; 100 once the call succeeded.
+    double progress() const;
+    /// Latest progress message.
+    QString message() const;
+    State state() const;
+    bool isRunning() const;
+
+    /// The command's result once it succeeded (any JSON value; undefined before).
+    QJsonValue result() const;
+    /// Wire error code once it failed ("timeout", "invalid_args", ...), "cancelled" or
+    /// "disconnected"; empty otherwise.
+    QString errorCode() const;
+    /// Human-readable text for errorCode().
+    QString errorMessage() const;
+    /// The failure's `details`: for `invalid_args` a list of {"path": JSON pointer, "message"}.
+    QJsonArray errorDetails() const;
+
+    /// Milliseconds since run(); frozen once finished. While running, elapsedMsChanged() is
+    /// emitted a few times a second so that QML bindings tick without a Timer.
+    qint64 elapsedMs() const;
+
+    /// Asks the server to cancel; the call becomes Cancelled when the server confirms (or at once
+    /// if it was not sent yet). Does nothing once finished. A result that crossed the cancel on
+    /// the wire wins.
+    Q_INVOKABLE void cancel();
+
+Q_SIGNALS:
+    /// Emitted exactly once per call, after the final state and its result or error are set.
+    /// Not emitted if the client is destroyed while the call runs.
+    void finished();
+
+    void progressChanged();
+    void messageChanged();
+    void stateChanged();
+    void resultChanged();
+    void errorCodeChanged();
+    void errorMessageChanged();
+    void errorDetailsChanged();
+    void elapsedMsChanged();
+
+private:
+    friend class CommandCallPrivate;
+    friend class CommandClientPrivate;
+    explicit CommandCall(QObject *parent);
+    std::unique_ptr<CommandCallPrivate> d;
+};
+
+} // namespace CommandBridge
