@@ -15,6 +15,17 @@ packages=(
     libvalijson-dev     # JSON Schema validation of command args (header-only)
     python3             # the README's standard-library WebSocket client
     curl                # the README's REST session
+    openssl             # tests make a throwaway self-signed certificate for TLS
+    qt6-declarative-dev # QML module of the client and the QML panel
+    qml6-module-qtqml
+    qml6-module-qtqml-models
+    qml6-module-qtqml-workerscript
+    qml6-module-qtquick
+    qml6-module-qtquick-controls
+    qml6-module-qtquick-layouts
+    qml6-module-qtquick-templates
+    qml6-module-qtquick-window
+    qml6-module-qttest  # QtQuickTest tests of the panel
 )
 
 is_installed() {

@@ -45,15 +45,6 @@ CommandBridgeServerPrivate::CommandBridgeServerPrivate(CommandBridgeServer *q,
     , webSockets(std::make_unique<WebSocketBridge>(registry, sessions.get(), &admission))
 {}
 
-std::optional<Refusal> CommandBridgeServerPrivate::admit(const HttpRequestHead &head) const
-{
-    if (shuttingDown) {
-        return Refusal{503, errorCodeString(ErrorCode::ShuttingDown),
-                       QStringLiteral("Server is shutting down")};
-    }
-    return admission.admit(head);
-}
-
 void CommandBridgeServerPrivate::applyPolicy()
 {
     const QHostAddress address = router->isListening() ? router->serverAddress() : QHostAddress();
@@ -96,7 +87,8 @@ CommandBridgeServer::CommandBridgeServer(CommandRegistry *registry, QObject *par
     , d(std::make_unique<CommandBridgeServerPrivate>(this, registry))
 {
     d->uptime.start();
-    d->router->setAdmission([this](const HttpRequestHead &head) { return d->admit(head); });
+    d->router->setAdmission(
+        [this](const HttpRequestHead &head) { return d->admission.admit(head); });
     connect(d->router.get(), &ConnectionRouter::webSocketRequested, d->webSockets.get(),
             [this](QTcpSocket *socket) { d->webSockets->handleUpgrade(socket); });
     bindQuietly(*d->http, d->router->httpHandoff());
@@ -203,6 +195,7 @@ void CommandBridgeServer::shutdown()
     if (d->shuttingDown)
         return;
     d->shuttingDown = true;
+    d->admission.setShuttingDown();
     d->router->close();
     d->shutdownGrace = std::make_unique<QTimer>();
     d->shutdownGrace->setSingleShot(true);

@@ -21,8 +21,6 @@ class CommandBridgeServerPrivate
 public:
     CommandBridgeServerPrivate(CommandBridgeServer *q, CommandRegistry *registry);
 
-    /// Every connection's first request head passes here before it reaches a front end.
-    std::optional<Refusal> admit(const HttpRequestHead &head) const;
     void applyPolicy();
     QJsonObject health() const;
     void finishShutdown();

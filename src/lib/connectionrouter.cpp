@@ -2,6 +2,7 @@
 
 #include "logging_p.h"
 #include "messageencoder_p.h"
+#include "outgoingqueue_p.h"
 
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
@@ -174,8 +175,8 @@ void ConnectionRouter::refuse(QTcpSocket *socket, const Refusal &refusal)
     // Half-close after the answer and drain what the client still sends: closing with unread
     // input would reset the connection and could destroy the answer before it is read.
     connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
-    connect(socket, &QTcpSocket::bytesWritten, socket, [socket] {
-        if (socket->bytesToWrite() == 0)
+    whenBytesLeave(socket, socket, [socket] {
+        if (unsentBytes(socket) == 0)
             ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
     });
     QTimer::singleShot(lingerTime, socket, [socket] {

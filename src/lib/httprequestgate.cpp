@@ -60,13 +60,7 @@ void HttpRequestGate::frame(QByteArray fresh)
                               QStringLiteral("Malformed HTTP request"));
             break;
         case ParsedRequestHead::Status::Complete:
-            // Without a length the body's end is unknown before QHttpServer has buffered it.
-            if (!parsed.head.header("transfer-encoding").isEmpty()) {
-                refusal = Refusal(411, errorCodeString(ErrorCode::BadMessage),
-                                  QStringLiteral("Request bodies need a Content-Length"));
-            } else {
-                refusal = m_admission(parsed.head);
-            }
+            refusal = m_admission(parsed.head);
             break;
         }
         if (refusal) {

@@ -1,6 +1,22 @@
 #include "outgoingqueue_p.h"
 
+#include <QtNetwork/QSslSocket>
+
 namespace CommandBridge {
+
+qint64 unsentBytes(const QTcpSocket *socket)
+{
+    const auto *ssl = qobject_cast<const QSslSocket *>(socket);
+    return socket->bytesToWrite() + (ssl ? ssl->encryptedBytesToWrite() : 0);
+}
+
+void whenBytesLeave(QTcpSocket *socket, QObject *context, const std::function<void()> &written)
+{
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket))
+        QObject::connect(ssl, &QSslSocket::encryptedBytesWritten, context, written);
+    else
+        QObject::connect(socket, &QTcpSocket::bytesWritten, context, written);
+}
 
 OutgoingQueue::OutgoingQueue(Writer writer, Backlog backlog, qint64 highWater)
     : m_writer(std::move(writer))

@@ -6,7 +6,19 @@
 #include <deque>
 #include <functional>
 
+QT_BEGIN_NAMESPACE
+class QObject;
+class QTcpSocket;
+QT_END_NAMESPACE
+
 namespace CommandBridge {
+
+/// Bytes \a socket still has to send; with TLS this includes what is encrypted but unsent, which
+/// QSslSocket::bytesToWrite() leaves out.
+qint64 unsentBytes(const QTcpSocket *socket);
+/// Calls \a written, in \a context, whenever \a socket handed bytes to the network (for TLS:
+/// encrypted bytes).
+void whenBytesLeave(QTcpSocket *socket, QObject *context, const std::function<void()> &written);
 
 /// The single way out to one client (spec section 8). While the transport keeps up, messages pass
 /// straight through. Once its unsent bytes reach the high-water mark, messages wait here, and a

@@ -114,6 +114,10 @@ std::optional<Refusal> RequestAdmission::admit(const HttpRequestHead &head) cons
 
 std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) const
 {
+    if (m_shuttingDown) {
+        return Refusal(503, errorCodeString(ErrorCode::ShuttingDown),
+                       QStringLiteral("Server is shutting down"));
+    }
     if (std::optional<Refusal> refusal = checkHost(head))
         return refusal;
     if (std::optional<Refusal> refusal = checkOrigin(head))
@@ -142,6 +146,11 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
     if (tokenRequired() && path != QLatin1String("/api/v1/health") &&
         !isValidToken(bearerToken(head.header("authorization"))))
         return unauthorized();
+    // Without a length a body's end is unknown until QHttpServer has buffered all of it.
+    if (!head.header("transfer-encoding").isEmpty()) {
+        return Refusal(411, errorCodeString(ErrorCode::BadMessage),
+                       QStringLiteral("Request bodies need a Content-Length"));
+    }
     const std::optional<qint64> length = head.contentLength();
     if (length && *length < 0) {
         return Refusal{400, errorCodeString(ErrorCode::BadMessage),

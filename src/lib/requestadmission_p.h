@@ -43,6 +43,8 @@ public:
     };
 
     void setPolicy(const Policy &policy) { m_policy = policy; }
+    /// From now on every request is refused with 503 shutting_down.
+    void setShuttingDown() { m_shuttingDown = true; }
     const Policy &policy() const { return m_policy; }
     bool tokenRequired() const { return !m_policy.token.isEmpty(); }
 
@@ -60,6 +62,7 @@ private:
     std::optional<Refusal> checkOrigin(const HttpRequestHead &head) const;
 
     Policy m_policy;
+    bool m_shuttingDown = false;
 };
 
 } // namespace CommandBridge

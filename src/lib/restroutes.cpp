@@ -54,11 +54,11 @@ public:
         , m_command(command)
         , m_stream(stream)
         , m_events([this](const QByteArray &event) { m_responder->writeBody(event); },
-                   [this] { return m_socket ? m_socket->bytesToWrite() : 0; }, highWater)
+                   [this] { return m_socket ? unsentBytes(m_socket) : 0; }, highWater)
     {
         connect(m_socket.data(), &QTcpSocket::disconnected, this, &RestCall::clientGone);
         connect(m_socket.data(), &QObject::destroyed, this, &RestCall::clientGone);
-        connect(m_socket.data(), &QTcpSocket::bytesWritten, this, &RestCall::drain);
+        whenBytesLeave(m_socket, this, [this] { drain(); });
     }
 
     void attach(CommandContext *context, std::shared_ptr<Session> session)

@@ -9,9 +9,13 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include <QtCore/QJsonArray>
+
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <exception>
+#include <regex>
 
 namespace CommandBridge {
 namespace {
@@ -64,6 +68,108 @@ QString jsonPointer(const Context &context, QJsonValue value)
     return pointer;
 }
 
+/// Resolves a local reference ("#/a/b") in \a root; nullopt when it is not local or leads nowhere.
+std::optional<QString> localPointer(const QString &reference)
+{
+    if (reference.isEmpty() || reference == QLatin1String("#"))
+        return QString();
+    if (reference.startsWith(QLatin1String("#/")))
+        return reference.mid(1);
+    return std::nullopt;
+}
+
+QJsonValue resolve(const QJsonValue &root, const QString &pointer)
+{
+    QJsonValue node = root;
+    const QStringList tokens = pointer.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    for (QString token : tokens) {
+        token.replace(QLatin1String("~1"), QLatin1String("/"))
+            .replace(QLatin1String("~0"), QLatin1String("~"));
+        node = node.isArray() ? node.toArray().at(token.toInt()) : node.toObject().value(token);
+    }
+    return node;
+}
+
+// valijson 1.0 trusts schemas more than a server may: a $ref that leads back into itself recurses
+// without end, multipleOf <= 0 divides by zero, and a bad pattern throws during validation.
+std::optional<QString> unsafeConstruct(const QJsonValue &root, const QJsonValue &node,
+                                       const QString &location)
+{
+    if (node.isArray()) {
+        const QJsonArray items = node.toArray();
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            if (auto problem = unsafeConstruct(root, items.at(i),
+                                               location + QLatin1Char('/') + QString::number(i)))
+                return problem;
+        }
+        return std::nullopt;
+    }
+    if (!node.isObject())
+        return std::nullopt;
+    const QJsonObject object = node.toObject();
+    if (object.contains(QLatin1String("multipleOf")) &&
+        !(object.value(QLatin1String("multipleOf")).toDouble() > 0))
+        return QStringLiteral("multipleOf must be a number above 0 at \"%1\"").arg(location);
+    QStringList patterns;
+    if (object.value(QLatin1String("pattern")).isString())
+        patterns.append(object.value(QLatin1String("pattern")).toString());
+    patterns += object.value(QLatin1String("patternProperties")).toObject().keys();
+    for (const QString &pattern : std::as_const(patterns)) {
+        try {
+            std::regex(pattern.toStdString());
+        } catch (const std::regex_error &) {
+            return QStringLiteral("Invalid pattern \"%1\" at \"%2\"").arg(pattern, location);
+        }
+    }
+    if (object.contains(QLatin1String("$ref"))) {
+        // Follow the chain of local references; coming back to where it started, or into an
+        // enclosing schema, is a cycle.
+        QStringList visited{location};
+        QString reference = object.value(QLatin1String("$ref")).toString();
+        for (int step = 0; step < 64; ++step) {
+            const std::optional<QString> pointer = localPointer(reference);
+            if (!pointer)
+                break;
+            for (const QString &seen : std::as_const(visited)) {
+                if (seen == *pointer || seen.startsWith(*pointer + QLatin1Char('/')) ||
+                    pointer->isEmpty())
+                    return QStringLiteral("Recursive $ref at \"%1\"").arg(location);
+            }
+            visited.append(*pointer);
+            reference = resolve(root, *pointer).toObject().value(QLatin1String("$ref")).toString();
+            if (reference.isNull())
+                break;
+        }
+    }
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (auto problem =
+                unsafeConstruct(root, it.value(), location + QLatin1Char('/') + it.key()))
+            return problem;
+    }
+    return std::nullopt;
+}
+
+/// valijson converts numbers to 64-bit integers for some checks; beyond that range the conversion
+/// is undefined, so such numbers are refused before validation.
+void findHugeNumbers(const QJsonValue &value, const QString &pointer, QJsonArray &details)
+{
+    static constexpr double limit = 9.2e18;
+    if (value.isDouble() && std::abs(value.toDouble()) >= limit) {
+        details.append(QJsonObject{
+            {Protocol::Key::path, pointer},
+            {Protocol::Key::message, QStringLiteral("Number is too large: at most 9.2e18")}});
+    } else if (value.isArray()) {
+        const QJsonArray items = value.toArray();
+        for (qsizetype i = 0; i < items.size(); ++i)
+            findHugeNumbers(items.at(i), pointer + QLatin1Char('/') + QString::number(i), details);
+    } else if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            findHugeNumbers(it.value(), pointer + QLatin1Char('/') + escapePointerToken(it.key()),
+                            details);
+    }
+}
+
 } // namespace
 
 SchemaValidator::SchemaValidator()
@@ -75,6 +181,8 @@ SchemaValidator::~SchemaValidator() = default;
 std::variant<std::unique_ptr<SchemaValidator>, QString>
 SchemaValidator::compile(const QJsonObject &schema)
 {
+    if (const std::optional<QString> problem = unsafeConstruct(schema, schema, QString()))
+        return *problem;
     std::unique_ptr<SchemaValidator> validator(new SchemaValidator);
     try {
         valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
@@ -88,6 +196,10 @@ SchemaValidator::compile(const QJsonObject &schema)
 
 QJsonArray SchemaValidator::validate(const QJsonValue &value) const
 {
+    QJsonArray hugeNumbers;
+    findHugeNumbers(value, QString(), hugeNumbers);
+    if (!hugeNumbers.isEmpty())
+        return hugeNumbers;
     valijson::Validator validator;
     valijson::ValidationResults results;
     const valijson::adapters::QtJsonAdapter adapter(value);

@@ -10,6 +10,7 @@
 #include "sessionstore_p.h"
 
 #include <QtCore/QUrlQuery>
+#include <QtCore/QUuid>
 #include <QtNetwork/QNetworkRequest>
 #include <QtNetwork/QTcpSocket>
 #include <QtWebSockets/QWebSocket>
@@ -19,6 +20,11 @@ namespace CommandBridge {
 
 namespace {
 
+QString peerKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() + QLatin1Char('/') + QString::number(port);
+}
+
 /// Close code for a client that never authenticated or sent a wrong token (spec section 7).
 constexpr int closeCodeUnauthorized = 4001;
 /// After a close frame that a stalled client will never read, the socket is dropped this late.
@@ -26,17 +32,20 @@ constexpr std::chrono::seconds closeGrace{1};
 
 } // namespace
 
-WebSocketConnection::WebSocketConnection(QWebSocket *socket, std::shared_ptr<Session> session,
-                                         bool authenticated, WebSocketBridge *bridge)
+WebSocketConnection::WebSocketConnection(QWebSocket *socket, QTcpSocket *transport,
+                                         const QString &sessionId, bool authenticated,
+                                         WebSocketBridge *bridge)
     : QObject(bridge)
     , m_bridge(bridge)
     , m_socket(socket)
-    , m_session(std::move(session))
+    , m_transport(transport)
+    , m_sessionId(sessionId)
     , m_outgoing(
           [socket](const QByteArray &message) {
               socket->sendTextMessage(QString::fromUtf8(message));
           },
-          [socket] { return socket->bytesToWrite(); }, bridge->options().outgoingHighWater)
+          [this] { return m_transport ? unsentBytes(m_transport) : m_socket->bytesToWrite(); },
+          bridge->options().outgoingHighWater)
     , m_slowClientDeadline(new QTimer(this))
     , m_authenticated(authenticated)
 {
@@ -56,10 +65,14 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, std::shared_ptr<Ses
                             QJsonValue::Undefined));
     });
     connect(m_socket, &QWebSocket::disconnected, this, &WebSocketConnection::onDisconnected);
-    connect(m_socket, &QWebSocket::bytesWritten, this, [this] {
+    const auto written = [this] {
         m_outgoing.flush();
         checkBacklog();
-    });
+    };
+    if (m_transport)
+        whenBytesLeave(m_transport, this, written);
+    else
+        connect(m_socket, &QWebSocket::bytesWritten, this, written);
 
     m_slowClientDeadline->setSingleShot(true);
     m_slowClientDeadline->setInterval(options.slowClientTimeout);
@@ -70,7 +83,9 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, std::shared_ptr<Ses
                   QWebSocketProtocol::CloseCodePolicyViolated);
     });
 
-    if (!m_authenticated) {
+    if (m_authenticated)
+        acquireSession();
+    else {
         m_authDeadline = new QTimer(this);
         m_authDeadline->setSingleShot(true);
         connect(m_authDeadline, &QTimer::timeout, this, [this] {
@@ -82,7 +97,7 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, std::shared_ptr<Ses
 
     send(Encoder::hello(HelloInfo{
         QStringLiteral("CommandBridge/" COMMANDBRIDGE_VERSION),
-        m_session->id(),
+        m_sessionId,
         !m_authenticated,
         options.maxMessageBytes,
         options.maxInFlight,
@@ -94,7 +109,8 @@ WebSocketConnection::~WebSocketConnection()
 {
     m_closed = true;
     abortAll(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
-    m_bridge->sessions()->release(m_session);
+    if (m_session)
+        m_bridge->sessions()->release(m_session);
 }
 
 void WebSocketConnection::receive(const QString &text)
@@ -153,6 +169,14 @@ void WebSocketConnection::authenticate(const ClientMessage &message)
     m_authenticated = true;
     if (m_authDeadline)
         m_authDeadline->stop();
+    acquireSession();
+}
+
+void WebSocketConnection::acquireSession()
+{
+    // Only authenticated clients make the store keep a session.
+    if (!m_session)
+        m_session = m_bridge->sessions()->acquire(m_sessionId);
 }
 
 void WebSocketConnection::runCommand(const ClientMessage &message)
@@ -232,6 +256,10 @@ void WebSocketConnection::abortAll(ErrorCode code, const QString &message)
 
 void WebSocketConnection::closeWith(ErrorCode code, const QString &message, int closeCode)
 {
+    if (m_closing)
+        return;
+    m_closing = true;
+    m_slowClientDeadline->stop();
     abortAll(code, message);
     m_outgoing.flush();
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), message);
@@ -249,6 +277,8 @@ void WebSocketConnection::send(const QJsonObject &message)
 
 void WebSocketConnection::checkBacklog()
 {
+    if (m_closing)
+        return;
     const bool overHardLimit = m_outgoing.unsentBytes() > m_bridge->options().outgoingHardLimit;
     if (overHardLimit && !m_slowClientDeadline->isActive())
         m_slowClientDeadline->start();
@@ -289,6 +319,7 @@ void WebSocketBridge::handleUpgrade(QTcpSocket *socket)
     m_server->setHandshakeTimeout(m_options.handshakeTimeout);
     // Until the handshake completes, when the QWebSocket takes it, the bridge owns the socket.
     socket->setParent(this);
+    m_upgrading.insert(peerKey(socket->peerAddress(), socket->peerPort()), socket);
     m_server->handleConnection(socket);
 }
 
@@ -304,9 +335,14 @@ void WebSocketBridge::acceptConnections()
         const QUrlQuery query(socket->requestUrl());
         const bool authenticated = m_admission->isAuthenticatedUpgrade(
             socket->request().rawHeader("Authorization"), query);
-        auto *connection = new WebSocketConnection(
-            socket, m_sessions->acquire(query.queryItemValue(QStringLiteral("session"))),
-            authenticated, this);
+        QString sessionId = query.queryItemValue(QStringLiteral("session"));
+        if (sessionId.isEmpty())
+            sessionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        // QWebSocket hides the socket it took over; the peer tells which one it was.
+        const QPointer<QTcpSocket> transport =
+            m_upgrading.take(peerKey(socket->peerAddress(), socket->peerPort()));
+        auto *connection =
+            new WebSocketConnection(socket, transport, sessionId, authenticated, this);
         m_connections.insert(connection);
         connect(connection, &WebSocketConnection::closed, this,
                 [this](WebSocketConnection *closed) {

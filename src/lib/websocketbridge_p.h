@@ -8,6 +8,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
+#include <QtCore/QPointer>
 #include <QtCore/QSet>
 #include <QtCore/QTimer>
 
@@ -35,8 +36,10 @@ class WebSocketConnection : public QObject
     Q_OBJECT
 
 public:
-    WebSocketConnection(QWebSocket *socket, std::shared_ptr<Session> session, bool authenticated,
-                        WebSocketBridge *bridge);
+    /// \a transport is the socket under \a socket, to measure its unsent bytes (TLS included);
+    /// the session \a sessionId is only held once the client is authenticated.
+    WebSocketConnection(QWebSocket *socket, QTcpSocket *transport, const QString &sessionId,
+                        bool authenticated, WebSocketBridge *bridge);
     ~WebSocketConnection() override;
 
     /// Ends every running command with \a code, then closes the socket with \a closeCode.
@@ -54,10 +57,13 @@ private:
     void abortAll(ErrorCode code, const QString &message);
     void send(const QJsonObject &message);
     void checkBacklog();
+    void acquireSession();
     void onDisconnected();
 
     WebSocketBridge *m_bridge;
     QWebSocket *m_socket;
+    QPointer<QTcpSocket> m_transport;
+    const QString m_sessionId;
     std::shared_ptr<Session> m_session;
     OutgoingQueue m_outgoing;
     QTimer *m_authDeadline = nullptr;
@@ -68,6 +74,7 @@ private:
     QHash<QString, CommandContext *> m_byId;
     QSet<CommandContext *> m_running;
     bool m_closed = false;
+    bool m_closing = false;
 };
 
 /// Speaks protocol v1 to WebSocket clients handed over by the connection router.
@@ -106,6 +113,8 @@ private:
     ServerOptions m_options;
     std::unique_ptr<QWebSocketServer> m_server;
     QSet<WebSocketConnection *> m_connections;
+    /// Sockets handed to QWebSocketServer, by peer, until their QWebSocket appears.
+    QHash<QString, QPointer<QTcpSocket>> m_upgrading;
     bool m_shuttingDown = false;
 };
 

@@ -68,7 +68,7 @@ public:
     /// True once the socket reported an error (e.g. a refused handshake).
     bool hasError() const { return m_errorCount > 0; }
     /// The close code the server sent; meaningful once disconnected.
-    QWebSocketProtocol::CloseCode closeCode() const { return m_closeCode; }
+    int closeCode() const { return m_closeCode; }
     QString closeReason() const { return m_closeReason; }
 
     void sendJson(const QJsonObject &message);
@@ -106,7 +106,7 @@ private:
     bool m_wasConnected = false;
     bool m_disconnected = false;
     int m_errorCount = 0;
-    QWebSocketProtocol::CloseCode m_closeCode = QWebSocketProtocol::CloseCodeNormal;
+    int m_closeCode = QWebSocketProtocol::CloseCodeNormal;
     QString m_closeReason;
 };
 

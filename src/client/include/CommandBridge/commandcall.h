@@ -3,6 +3,7 @@
 #include <CommandBridge/commandbridgeclient_export.h>
 
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QObject>
 #include <QtCore/QString>
@@ -18,7 +19,8 @@ class CommandCallPrivate;
 ///
 /// Ownership: created by CommandClient::run() as a child of the client, with C++ ownership also
 /// when returned to QML (the JavaScript garbage collector never deletes it). It lives until the
-/// client is destroyed or CommandClient::clearFinished() deletes it after it finished.
+/// client is destroyed or CommandClient::clearFinished() deletes it after it finished. Deleting
+/// a running call yourself cancels it on the server, without a finished() signal.
 /// Threads: use it on the client's thread only.
 class COMMANDBRIDGECLIENT_EXPORT CommandCall : public QObject
 {
@@ -55,7 +57,7 @@ public:
     QString command() const;
     /// The args as sent, before the server adds the session id.
     QJsonObject args() const;
-    /// The wire `id`: unique among the client's calls on one connection.
+    /// The wire `id`, never reused by the client (so unique on every connection).
     int requestId() const;
 
     /// Latest reported percent (0..100), -1 while unknown; 100 once the call succeeded.
@@ -100,7 +102,6 @@ Q_SIGNALS:
 
 private:
     friend class CommandCallPrivate;
-    friend class CommandClientPrivate;
     explicit CommandCall(QObject *parent);
     std::unique_ptr<CommandCallPrivate> d;
 };

@@ -1,0 +1,97 @@
+// An application's test of its own command, end to end over a real socket: start a bridge on a
+// free port, connect a CommandClient, run the command and assert on what a user would see.
+
+#include <CommandBridge/commandbridgeserver.h>
+#include <CommandBridge/commandclient.h>
+#include <CommandBridge/commandcontext.h>
+#include <CommandBridge/commandregistry.h>
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+#include <QtTest/QTest>
+
+using namespace CommandBridge;
+
+namespace {
+
+// The application's code under test: an `import` command that works through its files on the
+// worker pool, reporting each one.
+CommandDescriptor importCommand()
+{
+    CommandDescriptor command;
+    command.name = QStringLiteral("import");
+    command.description = QStringLiteral("Imports files");
+    command.mode = ExecutionMode::WorkerPool;
+    command.argsSchema = QJsonObject{
+        {QStringLiteral("type"), QStringLiteral("object")},
+        {QStringLiteral("properties"),
+         QJsonObject{{QStringLiteral("files"),
+                      QJsonObject{{QStringLiteral("type"), QStringLiteral("array")},
+                                  {QStringLiteral("items"),
+                                   QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
+                                  {QStringLiteral("minItems"), 1}}}}},
+        {QStringLiteral("required"), QJsonArray{QStringLiteral("files")}}};
+    command.handler = [](CommandContext &context) {
+        const QJsonArray files = context.args().value(QStringLiteral("files")).toArray();
+        for (int i = 0; i < files.size(); ++i) {
+            if (context.isCancelled())
+                return;
+            context.reportProgress(QStringLiteral("Imported %1").arg(files.at(i).toString()),
+                                   100.0 * (i + 1) / files.size());
+        }
+        context.succeed(QJsonObject{{QStringLiteral("imported"), files.size()}});
+    };
+    return command;
+}
+
+} // namespace
+
+class tst_ImportCommand : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_registry.registerCommand(importCommand()));
+        QVERIFY(m_server.listen(QHostAddress::LocalHost, 0)); // port 0: any free port
+        m_client.setUrl(m_server.webSocketUrl());
+        m_client.connectToServer();
+        QTRY_COMPARE(m_client.state(), CommandClient::Connected);
+    }
+
+    void importReportsEachFileThenTheCount()
+    {
+        CommandCall *call = m_client.run(
+            QStringLiteral("import"),
+            QJsonObject{{QStringLiteral("files"),
+                         QJsonArray{QStringLiteral("a.csv"), QStringLiteral("b.csv")}}});
+        QList<double> progress;
+        connect(call, &CommandCall::progressChanged, this,
+                [&] { progress.append(call->progress()); });
+
+        QTRY_COMPARE(call->state(), CommandCall::Succeeded);
+        QCOMPARE(progress, (QList<double>{50, 100}));
+        QCOMPARE(call->message(), QStringLiteral("Imported b.csv"));
+        QCOMPARE(call->result()[QStringLiteral("imported")].toInt(), 2);
+    }
+
+    void importWithoutFilesIsRefused()
+    {
+        CommandCall *call = m_client.run(QStringLiteral("import"),
+                                         QJsonObject{{QStringLiteral("files"), QJsonArray()}});
+
+        QTRY_COMPARE(call->state(), CommandCall::Failed);
+        QCOMPARE(call->errorCode(), QStringLiteral("invalid_args"));
+        QCOMPARE(call->errorDetails().first()[QStringLiteral("path")].toString(),
+                 QStringLiteral("/files"));
+    }
+
+private:
+    CommandRegistry m_registry;
+    CommandBridgeServer m_server{&m_registry};
+    CommandClient m_client;
+};
+
+QTEST_MAIN(tst_ImportCommand)
+#include "tst_importcommand.moc"

@@ -1,0 +1,160 @@
+#include "appcommands.h"
+
+#include "bridgewindow.h"
+
+#include <CommandBridge/commandregistry.h>
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QLocale>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+using namespace CommandBridge;
+
+namespace {
+
+constexpr qint64 primesSegment = qint64(1) << 20;
+
+QJsonObject schema(const char *json)
+{
+    return QJsonDocument::fromJson(QByteArray(json)).object();
+}
+
+/// Counts the primes up to `up_to` with a segmented sieve: memory stays at one segment, and the
+/// segments give natural points to report progress and notice a cancel.
+/// Runs on a worker thread: it touches nothing but its context.
+void countPrimes(CommandContext &context)
+{
+    const qint64 upTo = context.args().value(u"up_to"_s).toInteger(10'000'000);
+
+    const auto root = static_cast<qint64>(std::sqrt(static_cast<double>(upTo))) + 1;
+    std::vector<qint64> basePrimes;
+    std::vector<char> composite(static_cast<size_t>(root + 1), 0);
+    for (qint64 n = 2; n <= root; ++n) {
+        if (composite[static_cast<size_t>(n)])
+            continue;
+        basePrimes.push_back(n);
+        for (qint64 m = n * n; m <= root; m += n)
+            composite[static_cast<size_t>(m)] = 1;
+    }
+
+    const QLocale locale(QLocale::English); // digit grouping, the same for every user
+    std::vector<char> isPrime(static_cast<size_t>(primesSegment));
+    qint64 count = 0;
+    qint64 largest = 0;
+    for (qint64 low = 0; low <= upTo; low += primesSegment) {
+        if (context.isCancelled())
+            return; // the client already has its `cancelled` result
+        const qint64 high = std::min(low + primesSegment - 1, upTo);
+        std::fill(isPrime.begin(), isPrime.end(), 1);
+        for (const qint64 p : basePrimes) {
+            if (p * p > high)
+                break;
+            for (qint64 m = std::max(p * p, (low + p - 1) / p * p); m <= high; m += p)
+                isPrime[static_cast<size_t>(m - low)] = 0;
+        }
+        for (qint64 n = std::max<qint64>(low, 2); n <= high; ++n) {
+            if (isPrime[static_cast<size_t>(n - low)]) {
+                ++count;
+                largest = n;
+            }
+        }
+        context.reportProgress(u"checked %1 of %2, %3 primes so far"_s.arg(locale.toString(high),
+                                                                           locale.toString(upTo),
+                                                                           locale.toString(count)),
+                               100.0 * static_cast<double>(high) / static_cast<double>(upTo));
+    }
+    context.succeed(QJsonObject{{u"up_to"_s, upTo}, {u"count"_s, count}, {u"largest"_s, largest}});
+}
+
+void setTitle(BridgeWindow &window, CommandContext &context)
+{
+    const QString text = context.args().value(u"text"_s).toString();
+    window.setHeadline(text);
+    window.setWindowTitle(text);
+    context.succeed(QJsonObject{{u"title"_s, text}});
+}
+
+void setColor(BridgeWindow &window, CommandContext &context)
+{
+    const QString name = context.args().value(u"color"_s).toString();
+    const QColor color = QColor::fromString(name);
+    if (!color.isValid()) {
+        // The shape of a schema failure, so that clients show it next to the field.
+        const QJsonArray details{QJsonObject{{u"path"_s, u"/color"_s},
+                                             {u"message"_s, u"not a colour name or #rrggbb"_s}}};
+        context.fail(ErrorCode::InvalidArgs, u"Unknown colour \"%1\""_s.arg(name), details);
+        return;
+    }
+    const QColor previous = window.canvasColor();
+    window.setCanvasColor(color);
+    context.succeed(QJsonObject{{u"color"_s, color.name()}, {u"previous"_s, previous.name()}});
+}
+
+constexpr const char *setTitleSchema = R"({
+    "type": "object",
+    "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 200}},
+    "required": ["text"],
+    "additionalProperties": false
+})";
+constexpr const char *setColorSchema = R"({
+    "type": "object",
+    "properties": {"color": {"type": "string", "minLength": 1, "maxLength": 64}},
+    "required": ["color"],
+    "additionalProperties": false
+})";
+// The bound keeps `up_to` a 32-bit integer, which is what the schema validator treats as one.
+constexpr const char *primesSchema = R"({
+    "type": "object",
+    "properties": {
+        "up_to": {"type": "integer", "minimum": 2, "maximum": 2000000000, "default": 10000000}
+    },
+    "additionalProperties": false
+})";
+
+CommandDescriptor descriptor(const QString &name, const QString &description, const char *args,
+                             ExecutionMode mode, CommandDescriptor::Handler handler)
+{
+    CommandDescriptor result;
+    result.name = name;
+    result.description = description;
+    result.argsSchema = schema(args);
+    result.mode = mode;
+    result.handler = std::move(handler);
+    return result;
+}
+
+void add(CommandRegistry &registry, const CommandDescriptor &command)
+{
+    if (!registry.registerCommand(command))
+        qFatal("Cannot register %s: %s", qPrintable(command.name),
+               qPrintable(registry.errorString()));
+}
+
+} // namespace
+
+void registerAppCommands(CommandRegistry &registry, BridgeWindow &window)
+{
+    // Synchronous handlers run on the registry's thread, which is the GUI thread here: the only
+    // thread where widgets may be touched.
+    add(registry, descriptor(u"set_title"_s, u"Shows 'text' as the window's headline and title"_s,
+                             setTitleSchema, ExecutionMode::Synchronous,
+                             [&window](CommandContext &context) { setTitle(window, context); }));
+    add(registry,
+        descriptor(u"set_color"_s,
+                   u"Paints the headline's background 'color' (a name like 'teal' or #rrggbb)"_s,
+                   setColorSchema, ExecutionMode::Synchronous,
+                   [&window](CommandContext &context) { setColor(window, context); }));
+
+    // CPU-bound work goes to the registry's own pool so the window keeps painting meanwhile.
+    CommandDescriptor primes =
+        descriptor(u"primes"_s, u"Counts the primes up to 'up_to' on a worker thread"_s,
+                   primesSchema, ExecutionMode::WorkerPool, countPrimes);
+    primes.defaultTimeout = 5min;
+    add(registry, primes);
+}

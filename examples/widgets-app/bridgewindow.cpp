@@ -1,0 +1,151 @@
+#include "bridgewindow.h"
+
+#include <CommandBridge/commandcontext.h>
+#include <CommandBridge/commandregistry.h>
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QTime>
+#include <QtGui/QFontDatabase>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QStatusBar>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+using namespace CommandBridge;
+
+namespace {
+
+constexpr int maxLogLines = 2000;
+constexpr int maxArgsShown = 120;
+
+/// The args as the client sent them: the injected session id is noise in a log line.
+QString argsForLog(QJsonObject args)
+{
+    args.remove(u"session_id"_s);
+    QString text = QString::fromUtf8(QJsonDocument(args).toJson(QJsonDocument::Compact));
+    if (text.size() > maxArgsShown)
+        text = text.left(maxArgsShown - 1) + u'…';
+    return text;
+}
+
+} // namespace
+
+BridgeWindow::BridgeWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_headline(new QLabel(this))
+    , m_url(new QLabel(this))
+    , m_running(new QLabel(this))
+    , m_log(new QPlainTextEdit(this))
+{
+    setWindowTitle(tr("CommandBridge widgets example"));
+    resize(720, 560);
+
+    m_headline->setAlignment(Qt::AlignCenter);
+    m_headline->setMinimumHeight(160);
+    m_headline->setWordWrap(true);
+    QFont headlineFont = m_headline->font();
+    headlineFont.setPointSizeF(headlineFont.pointSizeF() * 2);
+    headlineFont.setBold(true);
+    m_headline->setFont(headlineFont);
+    setHeadline(tr("Hello from the bridge"));
+    setCanvasColor(QColor(0xe8, 0xf0, 0xfe));
+
+    m_url->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_url->setWordWrap(true);
+    m_url->setText(tr("Not listening"));
+
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(maxLogLines);
+    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_log->setPlaceholderText(tr("Commands that clients run appear here."));
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(m_headline);
+    layout->addWidget(m_url);
+    layout->addWidget(new QLabel(tr("<b>Command log</b>"), central));
+    layout->addWidget(m_log, 1);
+    setCentralWidget(central);
+
+    statusBar()->addPermanentWidget(m_running);
+    updateRunning();
+}
+
+void BridgeWindow::setHeadline(const QString &text)
+{
+    m_headline->setText(text);
+}
+
+void BridgeWindow::setCanvasColor(const QColor &color)
+{
+    m_canvasColor = color;
+    // Keep the headline readable whatever colour a client picks.
+    const QColor ink = color.lightnessF() > 0.55 ? QColor(Qt::black) : QColor(Qt::white);
+    m_headline->setStyleSheet(u"QLabel { background: %1; color: %2; border-radius: 8px; }"_s.arg(
+        color.name(), ink.name()));
+}
+
+void BridgeWindow::setServerUrl(const QUrl &webSocketUrl, const QUrl &httpUrl)
+{
+    const QString ws = webSocketUrl.toString();
+    const QString rest = httpUrl.toString() + u"/api/v1/commands"_s;
+    m_url->setText(tr("Listening on <b>%1</b> (WebSocket) and <b>%2</b> (REST).<br>"
+                      "Try: <code>curl -X POST %2/set_color -d '{\"color\":\"orange\"}'</code>")
+                       .arg(ws.toHtmlEscaped(), rest.toHtmlEscaped()));
+}
+
+void BridgeWindow::watch(CommandRegistry *registry)
+{
+    connect(registry, &CommandRegistry::commandStarted, this, &BridgeWindow::logStarted);
+}
+
+void BridgeWindow::logStarted(CommandContext *context)
+{
+    ++m_runningCount;
+    updateRunning();
+    const QString session = context->sessionId().isEmpty()
+                                ? tr("REST, no session")
+                                : tr("session %1").arg(context->sessionId().left(8));
+    appendLog(u"▶ <b>%1</b> %2 <span style='color:gray'>(%3)</span>"_s.arg(
+        context->command().toHtmlEscaped(), argsForLog(context->args()).toHtmlEscaped(), session));
+
+    // The window is the receiver: if it goes first, the connections go with it. Progress goes to
+    // the status bar only: the log gets one line per start and per end, however chatty a command.
+    connect(context, &CommandContext::progressed, this,
+            [this, name = context->command()](const CommandProgress &progress) {
+                statusBar()->showMessage(progress.percent
+                                             ? u"%1: %2 (%3 %)"_s.arg(name, progress.message)
+                                                   .arg(*progress.percent, 0, 'f', 0)
+                                             : u"%1: %2"_s.arg(name, progress.message));
+            });
+    QElapsedTimer clock;
+    clock.start();
+    const QString name = context->command();
+    connect(context, &CommandContext::finished, this, [this, clock, name](const CommandResult &r) {
+        --m_runningCount;
+        updateRunning();
+        statusBar()->clearMessage();
+        const QString took = tr("%1 ms").arg(clock.elapsed());
+        if (r.isSuccess()) {
+            appendLog(u"<span style='color:#1a7f37'>✓</span> <b>%1</b> %2"_s.arg(
+                name.toHtmlEscaped(), took));
+        } else {
+            appendLog(u"<span style='color:#cf222e'>✗</span> <b>%1</b> %2 — %3: %4"_s.arg(
+                name.toHtmlEscaped(), took, r.errorCode().toHtmlEscaped(),
+                r.errorMessage().toHtmlEscaped()));
+        }
+    });
+}
+
+void BridgeWindow::appendLog(const QString &html)
+{
+    const QString time = QTime::currentTime().toString(u"HH:mm:ss.zzz"_s);
+    m_log->appendHtml(u"<span style='color:gray'>%1</span> %2"_s.arg(time, html));
+}
+
+void BridgeWindow::updateRunning()
+{
+    m_running->setText(tr("%n command(s) running", nullptr, m_runningCount));
+}

@@ -1,0 +1,65 @@
+import QtQuick
+import QtQuick.Controls.Basic
+
+// The command-bridge-panel window. `demo` fills it with a few calls, one of them long, so the
+// panel can be seen (and screenshotted) at work.
+ApplicationWindow {
+    id: window
+
+    property string url: "ws://127.0.0.1:8080/ws"
+    property string token
+    property bool autoConnect: false
+    property bool demo: false
+    property bool demoDone: false
+
+    // Emitted once the demo's long command is running.
+    signal demoStarted()
+
+    function startDemo() {
+        if (demoDone)
+            return;
+        demoDone = true;
+        panel.run("hash", { mebibytes: 16 });
+        panel.run("echo", { greeting: "hello", tags: ["qml", "demo"] });
+        panel.run("fail", { code: "not_found", message: "No record with id 42" });
+        panel.run("hash", { mebibytes: 1024 });
+        panel.selectedCommand = "count";
+        panel.form.field("to").setValue(200);
+        panel.form.field("interval_ms").setValue(40);
+        panel.form.submit();
+        demoStarted();
+    }
+
+    width: 1360
+    height: 820
+    minimumWidth: 1000
+    minimumHeight: 560
+    visible: true
+    title: qsTr("CommandBridge panel")
+
+    Panel {
+        id: panel
+        anchors.fill: parent
+        url: window.url
+        token: window.token
+    }
+
+    Shortcut {
+        sequences: ["Ctrl+Return", "Ctrl+Enter"]
+        onActivated: panel.runSelected()
+    }
+
+    Connections {
+        target: panel.client.commands
+        enabled: window.demo
+        function onCountChanged() {
+            if (panel.client.commands.count > 0)
+                window.startDemo();
+        }
+    }
+
+    Component.onCompleted: {
+        if (autoConnect || demo)
+            panel.connectionBar.toggleConnection();
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang 14 (ASan + UBSan, in build-fuzz/) and runs their bounded
+# CTest smoke runs. Installs clang 14 and its runtime libraries (libFuzzer) when they are missing.
+# The exit status is CTest's: non-zero when a fuzzer crashed; its reproducer is then in
+# build-fuzz/fuzz/<fuzzer>-run/artifacts/.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="$root/build-fuzz"
+
+bash "$root/scripts/install-deps.sh"
+
+# Debian 12 names: clang-14 is the compiler, libclang-rt-14-dev holds libFuzzer and the sanitizer
+# runtimes.
+packages=(clang-14 libclang-rt-14-dev)
+missing=()
+for package in "${packages[@]}"; do
+    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null)" == "installed" ]] ||
+        missing+=("$package")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "run-fuzz.sh: missing Debian packages: ${missing[*]}; run as root to install them." >&2
+        exit 1
+    fi
+    echo "run-fuzz.sh: installing ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+generator=()
+[[ -f "$build/CMakeCache.txt" ]] || generator=(-G Ninja)
+# Debug keeps Qt's and our Q_ASSERTs; -O1 makes the fuzzer several times faster than -O0.
+cmake -S "$root" -B "$build" "${generator[@]}" \
+    -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+    -DCOMMANDBRIDGE_BUILD_FUZZERS=ON \
+    -DCOMMANDBRIDGE_BUILD_TESTS=OFF \
+    -DCOMMANDBRIDGE_BUILD_APPS=OFF \
+    -DCOMMANDBRIDGE_BUILD_QML_DEMO=OFF \
+    -DCOMMANDBRIDGE_BUILD_EXAMPLES=OFF
+cmake --build "$build" -j2 --target fuzz_protocol
+
+# A crash report is what we are after: abort on the first one, keep the stack readable.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+export QT_QPA_PLATFORM=offscreen
+
+cd "$root"
+exec ctest --test-dir build-fuzz --output-on-failure -R fuzz

@@ -1,0 +1,136 @@
+#pragma once
+
+#include <CommandBridge/commandbridgeclient_export.h>
+#include <CommandBridge/commandcall.h>
+#include <CommandBridge/commandlistmodel.h>
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QUrl>
+#include <QtCore/QVariantMap>
+#include <QtQml/QQmlListProperty>
+#include <QtQml/qqmlregistration.h>
+
+#include <memory>
+
+namespace CommandBridge {
+
+class CommandClientPrivate;
+
+/// Speaks protocol v1 to a CommandBridge server over WebSocket: connects (optionally with a
+/// token), keeps the session across dropped connections, lists the server's commands and runs
+/// them as CommandCall objects. Usable from C++ and, as `import CommandBridge`, from QML.
+///
+/// Reconnecting: once connected, a dropped connection is retried with exponential backoff
+/// (250 ms doubling up to 5 s, without limit) joining the same session (`?session=`), until
+/// disconnectFromServer() is called or the server refuses the token (HTTP 401, close 4001). Calls
+/// running when the connection drops finish as CommandCall::Disconnected: the server cancels them
+/// when their connection closes.
+///
+/// Ownership: owned by its parent (or the QML engine when created in QML); it owns its calls and
+/// its command model. Threads: create and use it on one thread with an event loop (in QML apps,
+/// the GUI thread).
+class COMMANDBRIDGECLIENT_EXPORT CommandClient : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+
+    Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
+    Q_PROPERTY(QString token READ token WRITE setToken NOTIFY tokenChanged)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString sessionId READ sessionId NOTIFY sessionIdChanged)
+    Q_PROPERTY(CommandBridge::CommandListModel *commands READ commands CONSTANT)
+    Q_PROPERTY(QQmlListProperty<CommandBridge::CommandCall> calls READ callList NOTIFY callsChanged)
+    Q_PROPERTY(
+        bool autoReconnect READ autoReconnect WRITE setAutoReconnect NOTIFY autoReconnectChanged)
+    Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
+
+public:
+    enum State {
+        Disconnected, ///< No connection, and none being attempted.
+        Connecting,   ///< connectToServer() was called; waiting for the server's hello.
+        Connected,    ///< hello received: sessionId() is valid and commands can run.
+        Reconnecting, ///< The connection dropped; retrying with backoff to rejoin the session.
+    };
+    Q_ENUM(State)
+
+    explicit CommandClient(QObject *parent = nullptr);
+    /// Closes the connection. Calls still running are destroyed without emitting finished().
+    ~CommandClient() override;
+
+    /// The WebSocket URL, default ws://127.0.0.1:8080/ws. A `session` query item joins that
+    /// session on the first connect. Takes effect at the next connectToServer() from
+    /// Disconnected; reconnects keep the URL they started with.
+    QUrl url() const;
+    void setUrl(const QUrl &url);
+
+    /// Bearer token sent at the upgrade (`Authorization` header), and in an `auth` message if the
+    /// server still asks for one. Empty: none. Takes effect at the next connection.
+    QString token() const;
+    void setToken(const QString &token);
+
+    State state() const;
+
+    /// The session of the connection, from hello; kept while Reconnecting, empty whenever
+    /// Disconnected.
+    QString sessionId() const;
+
+    /// The server's commands, refreshed after every hello. Owned by the client.
+    CommandListModel *commands() const;
+
+    /// Every call not yet deleted by clearFinished(), oldest first.
+    QList<CommandCall *> calls() const;
+    QQmlListProperty<CommandCall> callList();
+
+    /// Whether a dropped connection is retried (default true). Turning it off while
+    /// Reconnecting stops retrying.
+    bool autoReconnect() const;
+    void setAutoReconnect(bool enabled);
+
+    /// Why the last connection failed or closed; cleared when a connection succeeds.
+    QString errorString() const;
+
+    /// Opens a connection to url(). An attempt that fails before hello ends Disconnected with
+    /// errorString() set; it is not retried. While Reconnecting, retries at once instead of
+    /// waiting for the backoff; otherwise does nothing unless Disconnected.
+    Q_INVOKABLE void connectToServer();
+    /// Closes the connection and stops reconnecting; running calls finish as Disconnected and the
+    /// session is forgotten.
+    Q_INVOKABLE void disconnectFromServer();
+
+    /// Runs \a name with \a args. \a timeoutMs > 0 asks for that timeout (the server caps it),
+    /// 0 uses the command's default. While Connecting the call is sent once hello arrives; while
+    /// Disconnected or Reconnecting it finishes at once (from the event loop, so finished() can
+    /// still be connected) as Disconnected. Never returns null; the call is a child of the client
+    /// with C++ ownership, also when returned to QML (see CommandCall).
+    Q_INVOKABLE CommandBridge::CommandCall *
+    run(const QString &name, const QVariantMap &args = QVariantMap(), int timeoutMs = 0);
+    /// C++ overload taking JSON args.
+    CommandCall *run(const QString &name, const QJsonObject &args, int timeoutMs = 0);
+
+    /// Deletes the calls that have finished (later, from the event loop, so a QML delegate or a
+    /// slot still using one is safe) and removes them from calls().
+    Q_INVOKABLE void clearFinished();
+
+Q_SIGNALS:
+    /// hello received, after the first connect and after every rejoin.
+    void connected();
+    /// An open connection closed; state() tells whether a reconnect follows.
+    void disconnected();
+
+    void urlChanged();
+    void tokenChanged();
+    void stateChanged();
+    void sessionIdChanged();
+    void callsChanged();
+    void autoReconnectChanged();
+    void errorStringChanged();
+
+private:
+    friend class CommandClientPrivate;
+    std::unique_ptr<CommandClientPrivate> d;
+};
+
+} // namespace CommandBridge

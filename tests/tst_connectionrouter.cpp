@@ -1,0 +1,679 @@
+// The one port of CommandBridgeServer, seen by raw TCP clients: how the connection router reads
+// the first request of each connection and hands it to the WebSocket or the HTTP server.
+
+#include "democommands.h"
+
+#include <CommandBridge/commandbridgeserver.h>
+#include <CommandBridge/commandregistry.h>
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QJsonValue>
+#include <QtCore/QMap>
+#include <QtCore/QTimer>
+#include <QtCore/QUrl>
+#include <QtNetwork/QTcpSocket>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWebSockets/QWebSocket>
+
+#include <memory>
+
+using namespace CommandBridge;
+
+char *toString(const QJsonObject &object)
+{
+    return qstrdup(QJsonDocument(object).toJson(QJsonDocument::Compact).constData());
+}
+
+namespace {
+
+QJsonObject object(const QByteArray &json)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        qFatal("Test JSON is not an object: %s", json.constData());
+    return document.object();
+}
+
+struct RawResponse
+{
+    int status = 0;
+    /// Lower-case names.
+    QMap<QByteArray, QByteArray> headers;
+    QByteArray body;
+
+    QByteArray mediaType() const
+    {
+        const QByteArray type = headers.value("content-type");
+        const qsizetype semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.left(semicolon)).trimmed().toLower();
+    }
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+/// A raw TCP client that collects the HTTP/1.1 responses it receives, in order. After a 101
+/// response the rest of the stream is WebSocket frames and is left unparsed.
+class RawClient
+{
+public:
+    explicit RawClient(quint16 port)
+        : m_port(port)
+    {
+        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] {
+            m_buffer += m_socket.readAll();
+            parse();
+        });
+    }
+
+    void connectToServer() { m_socket.connectToHost(QHostAddress::LocalHost, m_port); }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    bool isDisconnected() const { return m_socket.state() == QAbstractSocket::UnconnectedState; }
+    void write(const QByteArray &bytes)
+    {
+        // Before the connection is up the bytes wait in the socket's buffer and go out on
+        // connect; flushing then would only warn.
+        m_socket.write(bytes);
+        if (isConnected())
+            m_socket.flush();
+    }
+    QTcpSocket &socket() { return m_socket; }
+    const QList<RawResponse> &responses() const { return m_responses; }
+    /// Bytes received after the last complete response.
+    QByteArray pending() const { return m_buffer; }
+
+private:
+    void parse()
+    {
+        while (!m_upgraded) {
+            const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
+            if (headEnd < 0)
+                return;
+            const QList<QByteArray> lines = m_buffer.left(headEnd).split('\n');
+            RawResponse response;
+            const QList<QByteArray> statusLine = lines.constFirst().trimmed().split(' ');
+            if (statusLine.size() < 2 || !statusLine.at(0).startsWith("HTTP/1."))
+                return;
+            response.status = statusLine.at(1).toInt();
+            for (qsizetype i = 1; i < lines.size(); ++i) {
+                const qsizetype colon = lines.at(i).indexOf(':');
+                if (colon > 0)
+                    response.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
+                                            lines.at(i).mid(colon + 1).trimmed());
+            }
+            const qsizetype bodyStart = headEnd + 4;
+            if (response.status == 101) {
+                m_upgraded = true;
+                m_responses.append(response);
+                m_buffer.remove(0, bodyStart);
+                return;
+            }
+            const qsizetype length = response.headers.value("content-length", "0").toLongLong();
+            if (m_buffer.size() < bodyStart + length)
+                return;
+            response.body = m_buffer.mid(bodyStart, length);
+            m_buffer.remove(0, bodyStart + length);
+            m_responses.append(response);
+        }
+    }
+
+    quint16 m_port;
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QList<RawResponse> m_responses;
+    bool m_upgraded = false;
+};
+
+QByteArray healthRequest(quint16 port)
+{
+    return "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+           "\r\n\r\n";
+}
+
+QByteArray commandsRequest(quint16 port)
+{
+    return "GET /api/v1/commands HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+           "\r\n\r\n";
+}
+
+QByteArray commandRequest(quint16 port, const QByteArray &command, const QByteArray &body)
+{
+    return "POST /api/v1/commands/" + command +
+           " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+           "\r\nContent-Type: application/json\r\nContent-Length: " +
+           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+QByteArray echoRequest(quint16 port, const QByteArray &body)
+{
+    return commandRequest(port, "echo", body);
+}
+
+/// The key of RFC 6455's example, whose accept value is s3pPLMBiTxaQ9kYGzzhZRbK+xOo=.
+QByteArray upgradeRequest(quint16 port, const QByteArray &target)
+{
+    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+}
+
+} // namespace
+
+class ConnectionRouterTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void serverUrlsNameTheListeningPort();
+    void pipelinedRequestsGetResponsesInOrder();
+    void pipelinedResponsesKeepRequestOrderBehindASlowRun();
+    void slowlySentRequestIsAnswered_data();
+    void slowlySentRequestIsAnswered();
+    void requestSentWithTheConnectIsAnswered_data();
+    void requestSentWithTheConnectIsAnswered();
+    void webSocketAndRestShareThePort();
+    void upgradeToAnotherPathIsRefusedWith404Json_data();
+    void upgradeToAnotherPathIsRefusedWith404Json();
+    void upgradeSessionIsCheckedAtTheHandshake_data();
+    void upgradeSessionIsCheckedAtTheHandshake();
+    void connectionCountFollowsWebSocketConnections();
+    void contentLengthOverTheLimitIsRefusedBeforeTheBody_data();
+    void contentLengthOverTheLimitIsRefusedBeforeTheBody();
+    void invalidContentLengthIsRefusedWith400_data();
+    void invalidContentLengthIsRefusedWith400();
+    void incompleteHeadIsDroppedAfterTheHandshakeTimeout_data();
+    void incompleteHeadIsDroppedAfterTheHandshakeTimeout();
+    void garbageIsRefusedAndTheServerGoesOn_data();
+    void garbageIsRefusedAndTheServerGoesOn();
+
+private:
+    void startServer(const ServerOptions &options = ServerOptions());
+    quint16 port() const { return m_server->serverPort(); }
+
+    std::unique_ptr<CommandRegistry> m_registry;
+    std::unique_ptr<CommandBridgeServer> m_server;
+};
+
+void ConnectionRouterTest::init()
+{
+    m_registry = std::make_unique<CommandRegistry>();
+    Demo::registerDemoCommands(*m_registry);
+    startServer();
+}
+
+void ConnectionRouterTest::cleanup()
+{
+    m_server.reset();
+    m_registry.reset();
+}
+
+void ConnectionRouterTest::startServer(const ServerOptions &options)
+{
+    m_server.reset();
+    m_server = std::make_unique<CommandBridgeServer>(m_registry.get());
+    m_server->setOptions(options);
+    QVERIFY2(m_server->listen(QHostAddress::LocalHost, 0), qPrintable(m_server->errorString()));
+    QVERIFY(port() != 0);
+}
+
+void ConnectionRouterTest::serverUrlsNameTheListeningPort()
+{
+    QVERIFY(m_server->isListening());
+    QCOMPARE(m_server->serverAddress(), QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(m_server->httpUrl(), QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port())));
+    QCOMPARE(m_server->webSocketUrl(), QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port())));
+}
+
+void ConnectionRouterTest::pipelinedRequestsGetResponsesInOrder()
+{
+    RawClient client(port());
+    client.connectToServer();
+    QTRY_VERIFY(client.isConnected());
+    client.write(healthRequest(port()) + commandsRequest(port()) + healthRequest(port()));
+
+    QTRY_COMPARE(client.responses().size(), 3);
+    for (const RawResponse &response : client.responses()) {
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.mediaType(), QByteArray("application/json"));
+    }
+    QCOMPARE(client.responses().at(0).json().value(QLatin1String("status")).toString(),
+             QStringLiteral("ok"));
+    QCOMPARE(client.responses().at(1).json().value(QLatin1String("commands")).toArray().size(), 7);
+    QCOMPARE(client.responses().at(2).json().value(QLatin1String("status")).toString(),
+             QStringLiteral("ok"));
+    QVERIFY(client.pending().isEmpty());
+}
+
+void ConnectionRouterTest::pipelinedResponsesKeepRequestOrderBehindASlowRun()
+{
+    // HTTP/1.1 (RFC 9112, 9.3.2): responses to pipelined requests come in request order, or the
+    // client pairs each response with the wrong request.
+    RawClient client(port());
+    client.connectToServer();
+    QTRY_VERIFY(client.isConnected());
+    client.write(commandRequest(port(), "count", R"({"to":3,"interval_ms":100})") +
+                 healthRequest(port()) + echoRequest(port(), R"({"last":true})"));
+
+    QTRY_COMPARE(client.responses().size(), 3);
+    QEXPECT_FAIL("",
+                 "QHttpServer 6.4 answers asynchronous responses in completion order "
+                 "(documented in docs/protocol.md)",
+                 Abort);
+    QCOMPARE(client.responses().at(0).json(),
+             object(R"({"command":"count","success":true,"result":{"counted":3}})"));
+    QCOMPARE(client.responses().at(1).json().value(QLatin1String("status")).toString(),
+             QStringLiteral("ok"));
+    QCOMPARE(client.responses().at(2).json(),
+             object(R"({"command":"echo","success":true,"result":{"last":true}})"));
+}
+
+void ConnectionRouterTest::slowlySentRequestIsAnswered_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArray>("expectedBody");
+
+    QTest::newRow("GET, head in pieces") << healthRequest(0) << QByteArray();
+    QTest::newRow("POST, head and body in pieces")
+        << echoRequest(0, R"({"slow":[1,2,3]})")
+        << QByteArray(R"({"command":"echo","success":true,"result":{"slow":[1,2,3]}})");
+}
+
+void ConnectionRouterTest::slowlySentRequestIsAnswered()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArray, expectedBody);
+    request.replace("127.0.0.1:0", QByteArray("127.0.0.1:" + QByteArray::number(port())));
+
+    RawClient client(port());
+    client.connectToServer();
+    QTRY_VERIFY(client.isConnected());
+
+    // Three bytes per tick of the event loop: the server sees many partial reads.
+    constexpr int bytesPerTick = 3;
+    qsizetype written = 0;
+    int ticks = 0;
+    bool answeredEarly = false;
+    QTimer dribble;
+    dribble.setInterval(5);
+    connect(&dribble, &QTimer::timeout, this, [&] {
+        answeredEarly = answeredEarly || !client.responses().isEmpty();
+        client.write(request.mid(written, bytesPerTick));
+        written += bytesPerTick;
+        ++ticks;
+        if (written >= request.size())
+            dribble.stop();
+    });
+    dribble.start();
+
+    QTRY_VERIFY_WITH_TIMEOUT(!dribble.isActive(), 10000);
+    QVERIFY(ticks > 10);
+    QVERIFY(!answeredEarly);
+    QTRY_COMPARE(client.responses().size(), 1);
+    const RawResponse response = client.responses().constFirst();
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.mediaType(), QByteArray("application/json"));
+    if (expectedBody.isEmpty())
+        QCOMPARE(response.json().value(QLatin1String("status")).toString(), QStringLiteral("ok"));
+    else
+        QCOMPARE(response.json(), object(expectedBody));
+}
+
+void ConnectionRouterTest::requestSentWithTheConnectIsAnswered_data()
+{
+    QTest::addColumn<QByteArray>("requests");
+    QTest::addColumn<int>("responses");
+
+    QTest::newRow("GET") << healthRequest(0) << 1;
+    QTest::newRow("POST with body") << echoRequest(0, R"({"early":true})") << 1;
+    QTest::newRow("two pipelined") << healthRequest(0) + echoRequest(0, "{}") << 2;
+}
+
+void ConnectionRouterTest::requestSentWithTheConnectIsAnswered()
+{
+    QFETCH(QByteArray, requests);
+    QFETCH(int, responses);
+    requests.replace("127.0.0.1:0", QByteArray("127.0.0.1:" + QByteArray::number(port())));
+
+    // Written while still connecting: the bytes follow the handshake at once, so they are already
+    // buffered when the server first looks at the connection.
+    RawClient client(port());
+    client.connectToServer();
+    client.write(requests);
+
+    QTRY_COMPARE(client.responses().size(), responses);
+    for (const RawResponse &response : client.responses()) {
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.mediaType(), QByteArray("application/json"));
+    }
+    if (requests.startsWith("POST")) {
+        QCOMPARE(client.responses().constFirst().json(),
+                 object(R"({"command":"echo","success":true,"result":{"early":true}})"));
+    }
+}
+
+void ConnectionRouterTest::webSocketAndRestShareThePort()
+{
+    QWebSocket first;
+    QWebSocket second;
+    QSignalSpy firstMessages(&first, &QWebSocket::textMessageReceived);
+    QSignalSpy secondMessages(&second, &QWebSocket::textMessageReceived);
+    RawClient rest(port());
+
+    // All three at once, on the one port.
+    first.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port())));
+    rest.connectToServer();
+    rest.write(healthRequest(port()));
+    second.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws?session=shared").arg(port())));
+
+    QTRY_COMPARE(firstMessages.size(), 1);
+    QTRY_COMPARE(secondMessages.size(), 1);
+    QTRY_COMPARE(rest.responses().size(), 1);
+    QCOMPARE(rest.responses().at(0).status, 200);
+    const auto hello = [](const QSignalSpy &spy, int index) {
+        return QJsonDocument::fromJson(spy.at(index).at(0).toString().toUtf8()).object();
+    };
+    QCOMPARE(hello(firstMessages, 0).value(QLatin1String("type")).toString(),
+             QStringLiteral("hello"));
+    QCOMPARE(hello(secondMessages, 0).value(QLatin1String("session_id")).toString(),
+             QStringLiteral("shared"));
+
+    // Both keep working side by side.
+    first.sendTextMessage(QStringLiteral(R"({"type":"ping","id":1})"));
+    second.sendTextMessage(
+        QStringLiteral(R"({"type":"command","id":"e","command":"echo","args":{"x":1}})"));
+    rest.write(echoRequest(port(), R"({"y":2})"));
+    QTRY_COMPARE(firstMessages.size(), 2);
+    QTRY_COMPARE(secondMessages.size(), 2);
+    QTRY_COMPARE(rest.responses().size(), 2);
+    QCOMPARE(hello(firstMessages, 1), object(R"({"type":"pong","id":1})"));
+    QCOMPARE(hello(secondMessages, 1),
+             object(R"({"type":"command_result","id":"e","command":"echo","success":true,)"
+                    R"("result":{"x":1,"session_id":"shared"}})"));
+    QCOMPARE(rest.responses().at(1).json(),
+             object(R"({"command":"echo","success":true,"result":{"y":2}})"));
+}
+
+void ConnectionRouterTest::upgradeToAnotherPathIsRefusedWith404Json_data()
+{
+    QTest::addColumn<QByteArray>("target");
+
+    QTest::newRow("/other") << QByteArray("/other");
+    QTest::newRow("/ws/extra") << QByteArray("/ws/extra");
+    QTest::newRow("/wsx") << QByteArray("/wsx");
+    QTest::newRow("/") << QByteArray("/");
+}
+
+void ConnectionRouterTest::upgradeToAnotherPathIsRefusedWith404Json()
+{
+    QFETCH(QByteArray, target);
+
+    RawClient client(port());
+    client.connectToServer();
+    client.write(upgradeRequest(port(), target));
+
+    QTRY_COMPARE(client.responses().size(), 1);
+    const RawResponse response = client.responses().constFirst();
+    QCOMPARE(response.status, 404);
+    QCOMPARE(response.mediaType(), QByteArray("application/json"));
+    QJsonObject expected = object(R"({"success":false,"result":{"code":"not_found"}})");
+    expected.insert(QStringLiteral("result"),
+                    QJsonObject{{QStringLiteral("code"), QStringLiteral("not_found")},
+                                {QStringLiteral("message"),
+                                 QString(QStringLiteral("No WebSocket endpoint at ") +
+                                         QString::fromLatin1(target))}});
+    QCOMPARE(response.json(), expected);
+    QCOMPARE(m_server->sessionCount(), 0);
+}
+
+void ConnectionRouterTest::upgradeSessionIsCheckedAtTheHandshake_data()
+{
+    QTest::addColumn<QByteArray>("query");
+    QTest::addColumn<int>("status");
+
+    QTest::newRow("valid") << QByteArray("session=good-1.A_z") << 101;
+    QTest::newRow("valid, 128 characters") << "session=" + QByteArray(128, 's') << 101;
+    QTest::newRow("space") << QByteArray("session=bad%20id") << 400;
+    QTest::newRow("slash") << QByteArray("session=a%2Fb") << 400;
+    QTest::newRow("non-ASCII") << QByteArray("session=caf%C3%A9") << 400;
+    QTest::newRow("129 characters") << "session=" + QByteArray(129, 's') << 400;
+    QTest::newRow("empty") << QByteArray("session=") << 400;
+}
+
+void ConnectionRouterTest::upgradeSessionIsCheckedAtTheHandshake()
+{
+    QFETCH(QByteArray, query);
+    QFETCH(int, status);
+
+    RawClient client(port());
+    client.connectToServer();
+    client.write(upgradeRequest(port(), "/ws?" + query));
+
+    QTRY_COMPARE(client.responses().size(), 1);
+    const RawResponse response = client.responses().constFirst();
+    QCOMPARE(response.status, status);
+    if (status == 101) {
+        QCOMPARE(response.headers.value("sec-websocket-accept"),
+                 QByteArray("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+        // hello follows as a WebSocket frame.
+        QTRY_VERIFY(client.pending().contains("\"hello\""));
+        return;
+    }
+    QCOMPARE(response.mediaType(), QByteArray("application/json"));
+    QCOMPARE(response.json(), object(R"({"success":false,"result":{"code":"bad_message",)"
+                                     R"("message":"session must match [A-Za-z0-9._-]{1,128}"}})"));
+    QCOMPARE(m_server->sessionCount(), 0);
+}
+
+void ConnectionRouterTest::connectionCountFollowsWebSocketConnections()
+{
+    // REST connections are not counted (docs/protocol.md, health), WebSocket ones are.
+    RawClient rest(port());
+    rest.connectToServer();
+    rest.write(healthRequest(port()));
+    QTRY_COMPARE(rest.responses().size(), 1);
+    QCOMPARE(rest.responses().constFirst().json().value(QLatin1String("connections")).toInt(), 0);
+    QCOMPARE(m_server->connectionCount(), 0);
+
+    QWebSocket first;
+    QWebSocket second;
+    QSignalSpy firstMessages(&first, &QWebSocket::textMessageReceived);
+    QSignalSpy secondMessages(&second, &QWebSocket::textMessageReceived);
+    first.open(m_server->webSocketUrl());
+    second.open(m_server->webSocketUrl());
+    QTRY_COMPARE(firstMessages.size(), 1);
+    QTRY_COMPARE(secondMessages.size(), 1);
+    QCOMPARE(m_server->connectionCount(), 2);
+    rest.write(healthRequest(port()));
+    QTRY_COMPARE(rest.responses().size(), 2);
+    QCOMPARE(rest.responses().constLast().json().value(QLatin1String("connections")).toInt(), 2);
+
+    // A WebSocket client that leaves no longer counts, whichever way it goes.
+    first.close();
+    QTRY_COMPARE(m_server->connectionCount(), 1);
+    second.abort();
+    QTRY_COMPARE(m_server->connectionCount(), 0);
+    rest.write(healthRequest(port()));
+    QTRY_COMPARE(rest.responses().size(), 3);
+    QCOMPARE(rest.responses().constLast().json().value(QLatin1String("connections")).toInt(), 0);
+}
+
+void ConnectionRouterTest::contentLengthOverTheLimitIsRefusedBeforeTheBody_data()
+{
+    QTest::addColumn<qint64>("contentLength");
+    QTest::addColumn<bool>("afterAnotherRequest");
+
+    QTest::newRow("one byte over") << qint64(65) << false;
+    QTest::newRow("far over") << qint64(100000) << false;
+    QTest::newRow("beyond 32 bits") << qint64(10000000000) << false;
+    // The limit holds for every request of a keep-alive connection, not only its first.
+    QTest::newRow("far over, second request of the connection") << qint64(100000) << true;
+}
+
+void ConnectionRouterTest::contentLengthOverTheLimitIsRefusedBeforeTheBody()
+{
+    QFETCH(qint64, contentLength);
+    QFETCH(bool, afterAnotherRequest);
+
+    ServerOptions options;
+    options.maxMessageBytes = 64;
+    startServer(options);
+
+    RawClient client(port());
+    client.connectToServer();
+    if (afterAnotherRequest) {
+        client.write(healthRequest(port()));
+        QTRY_COMPARE(client.responses().size(), 1);
+        QCOMPARE(client.responses().constFirst().status, 200);
+    }
+    const qsizetype before = client.responses().size();
+    // The head only: the body never comes, so only a refusal from Content-Length answers.
+    client.write(
+        "POST /api/v1/commands/echo HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
+        "\r\nContent-Type: application/json\r\nContent-Length: " +
+        QByteArray::number(contentLength) + "\r\n\r\n");
+
+    QTRY_COMPARE(client.responses().size(), before + 1);
+    const RawResponse response = client.responses().constLast();
+    QCOMPARE(response.status, 413);
+    QCOMPARE(response.mediaType(), QByteArray("application/json"));
+    // Spec section 9: the body of a run names the command, whichever layer refuses it.
+    QCOMPARE(response.json(),
+             object(R"({"command":"echo","success":false,"result":)"
+                    R"({"code":"payload_too_large","message":"Body is larger than 64 bytes"}})"));
+    QCOMPARE(m_server->inFlightCount(), 0);
+
+    // At the limit the same request is served.
+    RawClient control(port());
+    control.connectToServer();
+    const QByteArray prefix = R"({"t":")";
+    const QByteArray atLimit = prefix + QByteArray(64 - prefix.size() - 2, 'x') + R"("})";
+    control.write(echoRequest(port(), atLimit));
+    QTRY_COMPARE(control.responses().size(), 1);
+    QCOMPARE(control.responses().constFirst().status, 200);
+}
+
+void ConnectionRouterTest::invalidContentLengthIsRefusedWith400_data()
+{
+    QTest::addColumn<QByteArray>("contentLength");
+
+    QTest::newRow("negative") << QByteArray("-1");
+    QTest::newRow("not a number") << QByteArray("abc");
+}
+
+void ConnectionRouterTest::invalidContentLengthIsRefusedWith400()
+{
+    QFETCH(QByteArray, contentLength);
+
+    RawClient client(port());
+    client.connectToServer();
+    client.write(
+        "POST /api/v1/commands/echo HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
+        "\r\nContent-Length: " + contentLength + "\r\n\r\n{}");
+
+    QTRY_COMPARE(client.responses().size(), 1);
+    const RawResponse response = client.responses().constFirst();
+    QCOMPARE(response.status, 400);
+    QCOMPARE(response.mediaType(), QByteArray("application/json"));
+    QCOMPARE(response.json(),
+             object(R"({"command":"echo","success":false,"result":)"
+                    R"({"code":"bad_message","message":"Invalid Content-Length"}})"));
+    QCOMPARE(m_server->inFlightCount(), 0);
+}
+
+void ConnectionRouterTest::incompleteHeadIsDroppedAfterTheHandshakeTimeout_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+
+    QTest::newRow("nothing sent") << QByteArray();
+    QTest::newRow("partial request line") << QByteArray("GET /api/v1/hea");
+    QTest::newRow("head without its empty line")
+        << QByteArray("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    QTest::newRow("partial upgrade")
+        << QByteArray("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
+}
+
+void ConnectionRouterTest::incompleteHeadIsDroppedAfterTheHandshakeTimeout()
+{
+    QFETCH(QByteArray, bytes);
+
+    ServerOptions options;
+    options.handshakeTimeout = std::chrono::milliseconds(200);
+    startServer(options);
+
+    RawClient client(port());
+    client.connectToServer();
+    QTRY_VERIFY(client.isConnected());
+    QElapsedTimer elapsed;
+    elapsed.start();
+    if (!bytes.isEmpty())
+        client.write(bytes);
+
+    QTRY_VERIFY_WITH_TIMEOUT(client.isDisconnected(), 10000);
+    // Dropped by the timeout, not at once.
+    QVERIFY2(elapsed.elapsed() >= 150, qPrintable(QString::number(elapsed.elapsed())));
+    QVERIFY(client.responses().isEmpty() || client.responses().constFirst().status == 408);
+
+    // A client that completes its head in time is served.
+    RawClient prompt(port());
+    prompt.connectToServer();
+    prompt.write(healthRequest(port()));
+    QTRY_COMPARE(prompt.responses().size(), 1);
+    QCOMPARE(prompt.responses().constFirst().status, 200);
+}
+
+void ConnectionRouterTest::garbageIsRefusedAndTheServerGoesOn_data()
+{
+    QTest::addColumn<QByteArray>("garbage");
+    QTest::addColumn<int>("timeoutMs");
+
+    QTest::newRow("binary") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+                                          15)
+                            << 5000;
+    QTest::newRow("words") << QByteArray("NOT HTTP AT ALL\r\n\r\n") << 5000;
+    QTest::newRow("request line without version") << QByteArray("GET /\r\n\r\n") << 5000;
+    QTest::newRow("header without colon")
+        << QByteArray("GET /api/v1/health HTTP/1.1\r\nno colon here\r\n\r\n") << 5000;
+    // An endless head must not be buffered for ever; the handshake timeout (10 s) ends it at the
+    // latest.
+    QTest::newRow("one MiB without a line end") << QByteArray(1024 * 1024, 'A') << 15000;
+}
+
+void ConnectionRouterTest::garbageIsRefusedAndTheServerGoesOn()
+{
+    QFETCH(QByteArray, garbage);
+    QFETCH(int, timeoutMs);
+
+    RawClient client(port());
+    client.connectToServer();
+    QTRY_VERIFY(client.isConnected());
+    client.write(garbage);
+
+    // Either the connection is closed or a 4xx comes back.
+    QTRY_VERIFY_WITH_TIMEOUT(client.isDisconnected() || !client.responses().isEmpty(), timeoutMs);
+    if (!client.responses().isEmpty()) {
+        const int status = client.responses().constFirst().status;
+        if (garbage.size() < 1024)
+            QCOMPARE(status, 400);
+        else
+            QVERIFY2(status == 400 || status == 413 || status == 431,
+                     qPrintable(QString::number(status)));
+    }
+
+    RawClient next(port());
+    next.connectToServer();
+    next.write(healthRequest(port()));
+    QTRY_COMPARE(next.responses().size(), 1);
+    QCOMPARE(next.responses().constFirst().status, 200);
+    QCOMPARE(next.responses().constFirst().json().value(QLatin1String("status")).toString(),
+             QStringLiteral("ok"));
+}
+
+QTEST_MAIN(ConnectionRouterTest)
+#include "tst_connectionrouter.moc"

@@ -1,0 +1,365 @@
+// The command-bridge-server executable, run as a user runs it: its options, the line it prints
+// once listening, a WebSocket session against it, and its graceful stop on SIGTERM/SIGINT.
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QJsonValue>
+#include <QtCore/QProcess>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QUrl>
+#include <QtCore/QUuid>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtNetwork/QNetworkRequest>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWebSockets/QWebSocket>
+
+#include <csignal>
+#include <memory>
+
+#include <signal.h>
+#include <sys/types.h>
+
+char *toString(const QJsonObject &object)
+{
+    return qstrdup(QJsonDocument(object).toJson(QJsonDocument::Compact).constData());
+}
+
+namespace {
+
+constexpr int processTimeoutMs = 10000;
+
+QString serverPath()
+{
+    return QStringLiteral(DEMO_SERVER_PATH);
+}
+
+QJsonObject object(const QByteArray &json)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        qFatal("Test JSON is not an object: %s", json.constData());
+    return document.object();
+}
+
+/// A WebSocket client that keeps every message it receives, parsed.
+class Client
+{
+public:
+    Client()
+    {
+        QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket,
+                         [this](const QString &text) {
+                             messages.append(QJsonDocument::fromJson(text.toUtf8()).object());
+                         });
+    }
+
+    void send(const QByteArray &json) { socket.sendTextMessage(QString::fromUtf8(json)); }
+    /// Index of the first message at or after \a from with this type and id, or -1.
+    qsizetype find(const QString &type, const QJsonValue &id, qsizetype from = 0) const
+    {
+        for (qsizetype i = from; i < messages.size(); ++i) {
+            if (messages.at(i).value(QLatin1String("type")).toString() == type &&
+                messages.at(i).value(QLatin1String("id")) == id)
+                return i;
+        }
+        return -1;
+    }
+
+    QWebSocket socket;
+    QList<QJsonObject> messages;
+};
+
+} // namespace
+
+class DemoServerTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanup();
+
+    void informationalOptionsExitZero_data();
+    void informationalOptionsExitZero();
+    void badOptionExitsNonZeroAndSaysWhy_data();
+    void badOptionExitsNonZeroAndSaysWhy();
+    void webSocketClientSeesHello();
+    void countStreamsProgressThenOneResult();
+    void cancelEndsALongCount();
+    void terminationSignalShutsDownGracefully_data();
+    void terminationSignalShutsDownGracefully();
+
+private:
+    void startServer();
+    void connectClient(Client &client);
+
+    std::unique_ptr<QProcess> m_process;
+    QByteArray m_stdout;
+    quint16 m_port = 0;
+};
+
+void DemoServerTest::cleanup()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        m_process->kill();
+        m_process->waitForFinished(processTimeoutMs);
+    }
+    m_process.reset();
+    m_stdout.clear();
+    m_port = 0;
+}
+
+/// Starts the server on a free port and reads the port from its "listening on" line.
+void DemoServerTest::startServer()
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setProgram(serverPath());
+    m_process->setArguments({QStringLiteral("--port"), QStringLiteral("0")});
+    m_process->setProcessChannelMode(QProcess::SeparateChannels);
+    connect(m_process.get(), &QProcess::readyReadStandardOutput, this,
+            [this] { m_stdout += m_process->readAllStandardOutput(); });
+    m_process->start();
+
+    const QRegularExpression listening(
+        QStringLiteral(R"(listening on http://127\.0\.0\.1:(\d+)\b[^\n]*\n)"));
+    QTRY_VERIFY_WITH_TIMEOUT(listening.match(QString::fromUtf8(m_stdout)).hasMatch() ||
+                                 m_process->state() == QProcess::NotRunning,
+                             processTimeoutMs);
+    const QRegularExpressionMatch match = listening.match(QString::fromUtf8(m_stdout));
+    QVERIFY2(match.hasMatch(), m_stdout.constData());
+    m_port = match.captured(1).toUShort();
+    QVERIFY(m_port != 0);
+    // The same line names the WebSocket URL.
+    QVERIFY2(match.captured(0).contains(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_port)),
+             qPrintable(match.captured(0)));
+}
+
+void DemoServerTest::connectClient(Client &client)
+{
+    client.socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(m_port)));
+    QTRY_COMPARE_WITH_TIMEOUT(client.messages.size(), 1, processTimeoutMs);
+    QCOMPARE(client.messages.constFirst().value(QLatin1String("type")).toString(),
+             QStringLiteral("hello"));
+}
+
+void DemoServerTest::informationalOptionsExitZero_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QString>("expectedOutput");
+
+    QTest::newRow("--help") << QStringLiteral("--help") << QStringLiteral("--max-message-bytes");
+    QTest::newRow("--version") << QStringLiteral("--version") << QStringLiteral("0.1.0");
+}
+
+void DemoServerTest::informationalOptionsExitZero()
+{
+    QFETCH(QString, option);
+    QFETCH(QString, expectedOutput);
+
+    m_process = std::make_unique<QProcess>();
+    QSignalSpy finished(m_process.get(), &QProcess::finished);
+    m_process->start(serverPath(), {option});
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, processTimeoutMs);
+    QCOMPARE(m_process->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_process->exitCode(), 0);
+    const QString output = QString::fromUtf8(m_process->readAllStandardOutput());
+    QVERIFY2(output.contains(expectedOutput), qPrintable(output));
+    QVERIFY(!output.contains(QLatin1String("listening on")));
+}
+
+void DemoServerTest::badOptionExitsNonZeroAndSaysWhy_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+
+    QTest::newRow("port not a number")
+        << QStringList{QStringLiteral("--port"), QStringLiteral("abc")};
+    QTest::newRow("port too large")
+        << QStringList{QStringLiteral("--port"), QStringLiteral("70000")};
+    QTest::newRow("port negative") << QStringList{QStringLiteral("--port"), QStringLiteral("-1")};
+    QTest::newRow("port without value") << QStringList{QStringLiteral("--port")};
+    QTest::newRow("max-in-flight not a number")
+        << QStringList{QStringLiteral("--port"), QStringLiteral("0"),
+                       QStringLiteral("--max-in-flight"), QStringLiteral("many")};
+    QTest::newRow("max-message-bytes not a number")
+        << QStringList{QStringLiteral("--port"), QStringLiteral("0"),
+                       QStringLiteral("--max-message-bytes"), QStringLiteral("1MB")};
+    QTest::newRow("session-idle-minutes not a number")
+        << QStringList{QStringLiteral("--port"), QStringLiteral("0"),
+                       QStringLiteral("--session-idle-minutes"), QStringLiteral("soon")};
+    QTest::newRow("host not an address")
+        << QStringList{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--host"),
+                       QStringLiteral("not an address")};
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("--no-such-option")};
+}
+
+void DemoServerTest::badOptionExitsNonZeroAndSaysWhy()
+{
+    QFETCH(QStringList, arguments);
+
+    m_process = std::make_unique<QProcess>();
+    QSignalSpy finished(m_process.get(), &QProcess::finished);
+    m_process->start(serverPath(), arguments);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, processTimeoutMs);
+    QCOMPARE(m_process->exitStatus(), QProcess::NormalExit);
+    QVERIFY(m_process->exitCode() != 0);
+    QVERIFY(!m_process->readAllStandardError().trimmed().isEmpty());
+    QVERIFY(!m_process->readAllStandardOutput().contains("listening on"));
+}
+
+void DemoServerTest::webSocketClientSeesHello()
+{
+    startServer();
+    if (QTest::currentTestFailed())
+        return;
+    Client client;
+    connectClient(client);
+    if (QTest::currentTestFailed())
+        return;
+
+    const QJsonObject hello = client.messages.constFirst();
+    const QString sessionId = hello.value(QLatin1String("session_id")).toString();
+    QVERIFY2(!QUuid::fromString(sessionId).isNull(), qPrintable(sessionId));
+    QJsonObject expected = object(
+        R"({"type":"hello","protocol":1,"server":"CommandBridge/0.1.0","auth_required":false,)"
+        R"("limits":{"max_message_bytes":1048576,"max_in_flight":32,"max_timeout_ms":600000}})");
+    expected.insert(QStringLiteral("session_id"), sessionId);
+    QCOMPARE(hello, expected);
+}
+
+void DemoServerTest::countStreamsProgressThenOneResult()
+{
+    startServer();
+    if (QTest::currentTestFailed())
+        return;
+    Client client;
+    connectClient(client);
+    if (QTest::currentTestFailed())
+        return;
+
+    client.send(
+        R"({"type":"command","id":"c1","command":"count","args":{"to":4,"interval_ms":20}})");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        client.find(QStringLiteral("command_result"), QStringLiteral("c1")) >= 0, processTimeoutMs);
+    const QList<QJsonObject> replies = client.messages.mid(1);
+    QCOMPARE(replies.size(), 5);
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(replies.at(i),
+                 QJsonObject({{QStringLiteral("type"), QStringLiteral("command_progress")},
+                              {QStringLiteral("id"), QStringLiteral("c1")},
+                              {QStringLiteral("command"), QStringLiteral("count")},
+                              {QStringLiteral("message"), QStringLiteral("step %1/4").arg(i + 1)},
+                              {QStringLiteral("percent"), 25 * (i + 1)}}));
+    }
+    QCOMPARE(replies.at(4), object(R"({"type":"command_result","id":"c1","command":"count",)"
+                                   R"("success":true,"result":{"counted":4}})"));
+}
+
+void DemoServerTest::cancelEndsALongCount()
+{
+    startServer();
+    if (QTest::currentTestFailed())
+        return;
+    Client client;
+    connectClient(client);
+    if (QTest::currentTestFailed())
+        return;
+
+    client.send(
+        R"({"type":"command","id":"long","command":"count","args":{"to":1000,"interval_ms":50}})");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        client.find(QStringLiteral("command_progress"), QStringLiteral("long")) >= 0,
+        processTimeoutMs);
+    client.send(R"({"type":"cancel","id":"long"})");
+
+    QTRY_VERIFY_WITH_TIMEOUT(
+        client.find(QStringLiteral("command_result"), QStringLiteral("long")) >= 0,
+        processTimeoutMs);
+    const qsizetype result = client.find(QStringLiteral("command_result"), QStringLiteral("long"));
+    QCOMPARE(client.messages.at(result),
+             object(R"({"type":"command_result","id":"long","command":"count","success":false,)"
+                    R"("result":{"code":"cancelled","message":"Command cancelled"}})"));
+
+    // Nothing about the command follows its result: the next message is the pong.
+    client.send(R"({"type":"ping","id":"after"})");
+    QTRY_VERIFY_WITH_TIMEOUT(client.find(QStringLiteral("pong"), QStringLiteral("after")) >= 0,
+                             processTimeoutMs);
+    QCOMPARE(client.messages.size(), result + 2);
+    QCOMPARE(client.messages.constLast(), object(R"({"type":"pong","id":"after"})"));
+}
+
+void DemoServerTest::terminationSignalShutsDownGracefully_data()
+{
+    QTest::addColumn<int>("signalNumber");
+
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+}
+
+void DemoServerTest::terminationSignalShutsDownGracefully()
+{
+    QFETCH(int, signalNumber);
+
+    startServer();
+    if (QTest::currentTestFailed())
+        return;
+    Client client;
+    connectClient(client);
+    if (QTest::currentTestFailed())
+        return;
+    QSignalSpy disconnected(&client.socket, &QWebSocket::disconnected);
+
+    client.send(
+        R"({"type":"command","id":"run","command":"count","args":{"to":1000,"interval_ms":50}})");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        client.find(QStringLiteral("command_progress"), QStringLiteral("run")) >= 0,
+        processTimeoutMs);
+
+    // A REST command in flight too, seen running through health.
+    QNetworkAccessManager network;
+    const QString base = QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+    QNetworkRequest runRequest(QUrl(base + QStringLiteral("/api/v1/commands/count")));
+    runRequest.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+    QNetworkReply *rest = network.post(runRequest, R"({"to":1000,"interval_ms":50})");
+    int inFlight = 0;
+    for (int attempt = 0; attempt < 100 && inFlight != 2; ++attempt) {
+        QNetworkReply *health =
+            network.get(QNetworkRequest(QUrl(base + QStringLiteral("/api/v1/health"))));
+        QSignalSpy healthFinished(health, &QNetworkReply::finished);
+        QVERIFY(healthFinished.wait(processTimeoutMs));
+        inFlight = QJsonDocument::fromJson(health->readAll())
+                       .object()
+                       .value(QLatin1String("in_flight"))
+                       .toInt();
+        health->deleteLater();
+    }
+    QCOMPARE(inFlight, 2);
+    QVERIFY(!rest->isFinished());
+
+    QSignalSpy finished(m_process.get(), &QProcess::finished);
+    QCOMPARE(::kill(static_cast<pid_t>(m_process->processId()), signalNumber), 0);
+
+    QTRY_VERIFY_WITH_TIMEOUT(client.find(QStringLiteral("command_result"), QStringLiteral("run")) >=
+                                 0,
+                             processTimeoutMs);
+    QCOMPARE(
+        client.messages.at(client.find(QStringLiteral("command_result"), QStringLiteral("run"))),
+        object(R"({"type":"command_result","id":"run","command":"count","success":false,)"
+               R"("result":{"code":"shutting_down","message":"Server is shutting down"}})"));
+    QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, processTimeoutMs);
+    QCOMPARE(client.socket.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+
+    QTRY_VERIFY_WITH_TIMEOUT(rest->isFinished(), processTimeoutMs);
+    QCOMPARE(rest->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
+    QCOMPARE(QJsonDocument::fromJson(rest->readAll()).object(),
+             object(R"({"command":"count","success":false,"result":)"
+                    R"({"code":"shutting_down","message":"Server is shutting down"}})"));
+
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, processTimeoutMs);
+    QCOMPARE(m_process->exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_process->exitCode(), 0);
+}
+
+QTEST_MAIN(DemoServerTest)
+#include "tst_demoserver.moc"
