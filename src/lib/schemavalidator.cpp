@@ -127,9 +127,12 @@ std::optional<QString> unsafeConstruct(const QJsonValue &root, const QJsonValue 
         QStringList visited{location};
         QString reference = object.value(QLatin1String("$ref")).toString();
         for (int step = 0; step < 64; ++step) {
+            // valijson resolves any other reference against this same document, so only local
+            // pointers can be checked for cycles, and only they are accepted.
             const std::optional<QString> pointer = localPointer(reference);
             if (!pointer)
-                break;
+                return QStringLiteral("Only local $ref (\"#/...\") are supported, at \"%1\"")
+                    .arg(location);
             for (const QString &seen : std::as_const(visited)) {
                 if (seen == *pointer || seen.startsWith(*pointer + QLatin1Char('/')) ||
                     pointer->isEmpty())
