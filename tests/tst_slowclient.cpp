@@ -4,6 +4,7 @@
 // client that keeps up receives every progress message.
 
 #include "bridgefixture.h"
+#include "processmemory.h"
 #include "wsclient.h"
 
 #include <CommandBridge/commandbridgeserver.h>
@@ -67,19 +68,7 @@ constexpr int blobsOverHardLimit = 16;
 /// s).
 constexpr int floodTimeoutMs = 120000;
 
-/// A field of /proc/self/status in KiB ("VmRSS", "VmHWM"); -1 when it cannot be read.
-qint64 procStatusKiB(const QByteArray &field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> lines = status.readAll().split('\n');
-    for (const QByteArray &line : lines) {
-        if (line.startsWith(QByteArray(field + ':')))
-            return line.mid(field.size() + 1).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
+using CommandBridgeTest::procStatusKiB;
 
 qint64 residentKiB()
 {

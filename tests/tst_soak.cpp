@@ -6,6 +6,7 @@
 // is back near where it started.
 
 #include "bridgefixture.h"
+#include "processmemory.h"
 #include "wsclient.h"
 
 #include <CommandBridge/commandbridgeserver.h>
@@ -69,18 +70,7 @@ constexpr int drainTimeoutMs = 30000;
 /// Problems kept for the failure message.
 constexpr int maxProblemsKept = 20;
 
-qint64 procStatusKiB(const QByteArray &field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    const QList<QByteArray> lines = status.readAll().split('\n');
-    for (const QByteArray &line : lines) {
-        if (line.startsWith(QByteArray(field + ':')))
-            return line.mid(field.size() + 1).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
+using CommandBridgeTest::procStatusKiB;
 
 /// Bytes malloc has handed out and not yet got back (glibc), in KiB; -1 where unknown. Unlike the
 /// resident size it does not count memory the allocator keeps for reuse.
