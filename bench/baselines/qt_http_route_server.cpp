@@ -1,0 +1,35 @@
+// cb-bench-qt-http: QHttpServer with the one route the REST benchmark posts to, parsing the body
+// and answering it as JSON: the floor for any QHttpServer-based REST bridge.
+#include "benchserver.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const quint16 port =
+        BenchServer::portOption(app, QStringLiteral("Minimal QHttpServer JSON route baseline"));
+    BenchServer::quitOnTerminationSignals(app);
+
+    QHttpServer server;
+    server.route(QStringLiteral("/api/v1/commands/echo"), QHttpServerRequest::Method::Post,
+                 [](const QHttpServerRequest &request) {
+                     QJsonParseError error{};
+                     const QJsonDocument body = QJsonDocument::fromJson(request.body(), &error);
+                     if (error.error != QJsonParseError::NoError || !body.isObject())
+                         return QHttpServerResponse(QHttpServerResponse::StatusCode::BadRequest);
+                     return QHttpServerResponse(
+                         QJsonObject{{QStringLiteral("success"), true},
+                                     {QStringLiteral("result"), body.object()}});
+                 });
+    // Qt 6.4: listen() returns the bound port, 0 on failure.
+    const quint16 bound = server.listen(QHostAddress::LocalHost, port);
+    if (bound == 0)
+        qFatal("listen on port %u failed", unsigned(port));
+    BenchServer::announcePort(bound);
+    return app.exec();
+}
