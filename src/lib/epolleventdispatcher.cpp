@@ -1,0 +1,448 @@
+#include "epolleventdispatcher_p.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QSocketNotifier>
+#include <QtCore/QThread>
+#include <QtCore/QVarLengthArray>
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <utility>
+
+namespace CommandBridge {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcDispatcher, "commandbridge.eventdispatcher", QtInfoMsg)
+
+using std::chrono::milliseconds;
+
+// Ready fds handled per pass; the rest stay ready (level-triggered) and the kernel hands them out
+// first next time, so a busy set of sockets is served round-robin.
+constexpr int maxEventsPerPass = 256;
+
+// What epoll watches for each QSocketNotifier::Type, and what activates each type. Hang-up and
+// error activate all three, as in Qt's poll()-based dispatcher: otherwise a socket with only an
+// exception notifier would report them forever without anyone hearing.
+constexpr quint32 watchedEvents[3] = {EPOLLIN, EPOLLOUT, EPOLLPRI};
+constexpr quint32 activatingEvents[3] = {
+    EPOLLIN | EPOLLHUP | EPOLLERR, EPOLLOUT | EPOLLHUP | EPOLLERR, EPOLLPRI | EPOLLHUP | EPOLLERR};
+
+// Keeps a deadline computed from a qint64 interval inside the clock's range (some 34 years).
+milliseconds clampedInterval(qint64 interval)
+{
+    return milliseconds(std::min<qint64>(interval, qint64(1) << 40));
+}
+
+template <typename TimePoint> TimePoint roundedToSecond(TimePoint time)
+{
+    return std::chrono::round<std::chrono::seconds>(time);
+}
+
+QString errnoText(int error)
+{
+    return qt_error_string(error);
+}
+
+} // namespace
+
+EpollEventDispatcher::EpollEventDispatcher(QObject *parent)
+    : QAbstractEventDispatcher(parent)
+    , m_epollFd(epoll_create1(EPOLL_CLOEXEC))
+    , m_wakeUpFd(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC))
+{
+    if (m_epollFd < 0 || m_wakeUpFd < 0) {
+        qCCritical(lcDispatcher) << "Cannot create the epoll or wake-up fd:" << errnoText(errno);
+        return;
+    }
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.fd = m_wakeUpFd;
+    if (epoll_ctl(m_epollFd, EPOLL_CTL_ADD, m_wakeUpFd, &event) != 0) {
+        qCCritical(lcDispatcher) << "Cannot watch the wake-up fd:" << errnoText(errno);
+        return;
+    }
+    m_valid = true;
+}
+
+EpollEventDispatcher::~EpollEventDispatcher()
+{
+    if (m_wakeUpFd >= 0)
+        ::close(m_wakeUpFd);
+    if (m_epollFd >= 0)
+        ::close(m_epollFd);
+}
+
+bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
+{
+    // An interrupt is for the pass that is running or about to; a stale one would keep every later
+    // pass from blocking.
+    m_interrupted.storeRelaxed(0);
+
+    QCoreApplication::sendPostedEvents();
+
+    const bool includeNotifiers = !flags.testFlag(QEventLoop::ExcludeSocketNotifiers);
+    const bool includeTimers = !flags.testFlag(QEventLoop::X11ExcludeTimers);
+    const bool canWait =
+        flags.testFlag(QEventLoop::WaitForMoreEvents) && !m_interrupted.loadAcquire();
+
+    if (canWait)
+        Q_EMIT aboutToBlock();
+
+    // Computed after aboutToBlock(), whose receivers may start timers. Events posted meanwhile,
+    // from any thread, go through wakeUp() and make the wait return at once.
+    int timeout = 0;
+    if (canWait && !m_interrupted.loadAcquire() && !(includeNotifiers && !m_polledFds.isEmpty()))
+        timeout = epollTimeout(includeTimers);
+
+    epoll_event events[maxEventsPerPass];
+    int count = -1;
+    for (;;) {
+        count = epoll_wait(m_epollFd, events, maxEventsPerPass, timeout);
+        if (count >= 0 || errno != EINTR)
+            break;
+        if (timeout > 0) // a signal: wait only for what is left to the next timer
+            timeout = epollTimeout(includeTimers);
+    }
+    if (count < 0) {
+        qCWarning(lcDispatcher) << "epoll_wait failed:" << errnoText(errno);
+        count = 0;
+    }
+
+    if (canWait)
+        Q_EMIT awake();
+
+    int processed = 0;
+    QVarLengthArray<Ready, maxEventsPerPass> ready;
+    for (int i = 0; i < count; ++i) {
+        if (events[i].data.fd == m_wakeUpFd) {
+            if (drainWakeUps())
+                ++processed; // events were posted: as Qt's dispatchers, count that as work
+        } else {
+            ready.append(Ready{events[i].data.fd, events[i].events});
+        }
+    }
+
+    if (includeNotifiers) {
+        for (int fd : std::as_const(m_polledFds))
+            ready.append(Ready{fd, EPOLLIN | EPOLLOUT});
+        processed += activateSocketNotifiers(ready.constData(), int(ready.size()));
+    }
+    if (includeTimers)
+        processed += activateTimers();
+
+    return processed > 0;
+}
+
+bool EpollEventDispatcher::drainWakeUps()
+{
+    eventfd_t value = 0;
+    const bool woken = eventfd_read(m_wakeUpFd, &value) == 0;
+    // Cleared after the read: a wakeUp() in between wrote nothing, but the event it announced was
+    // posted before it and the next pass sends posted events before it can block.
+    m_wakeUpPending.storeRelease(0);
+    return woken;
+}
+
+int EpollEventDispatcher::activateSocketNotifiers(const Ready *ready, int count)
+{
+    // Receivers may unregister, delete or register notifiers, so each notifier is looked up again
+    // right before its event, and ones registered during this pass wait for the next (their fd
+    // may be a reused number whose readiness was the closed socket's).
+    const quint64 serialLimit = m_notifierSerial;
+    int activated = 0;
+    for (int i = 0; i < count; ++i) {
+        for (int type = 0; type < 3; ++type) {
+            if (!(ready[i].events & activatingEvents[type]))
+                continue;
+            const auto it = m_fds.constFind(ready[i].fd);
+            if (it == m_fds.cend())
+                break;
+            QSocketNotifier *notifier = it->notifiers[type];
+            if (!notifier || it->serials[type] > serialLimit)
+                continue;
+            QEvent event(QEvent::SockAct);
+            QCoreApplication::sendEvent(notifier, &event);
+            ++activated;
+        }
+    }
+    return activated;
+}
+
+void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
+{
+    Q_ASSERT(notifier);
+    const qintptr socket = notifier->socket();
+    const int type = notifier->type();
+    if (socket < 0 || socket > INT_MAX || type < 0 || type > 2) {
+        qCWarning(lcDispatcher) << "Ignoring a socket notifier for the invalid socket" << socket;
+        return;
+    }
+#ifndef QT_NO_DEBUG
+    if (notifier->thread() != thread() || thread() != QThread::currentThread()) {
+        qCWarning(lcDispatcher) << "Socket notifiers cannot be enabled from another thread";
+        return;
+    }
+#endif
+    const int fd = int(socket);
+    FdNotifiers &state = m_fds[fd];
+    if (state.notifiers[type] && state.notifiers[type] != notifier)
+        qCWarning(lcDispatcher) << "Several socket notifiers of type" << type << "for socket" << fd
+                                << "; only the last one is activated";
+    state.notifiers[type] = notifier;
+    state.serials[type] = ++m_notifierSerial;
+    updateEpoll(fd, state);
+}
+
+void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
+{
+    Q_ASSERT(notifier);
+    const qintptr socket = notifier->socket();
+    const int type = notifier->type();
+    if (socket < 0 || socket > INT_MAX || type < 0 || type > 2)
+        return;
+#ifndef QT_NO_DEBUG
+    if (notifier->thread() != thread() || thread() != QThread::currentThread()) {
+        qCWarning(lcDispatcher) << "Socket notifiers cannot be disabled from another thread";
+        return;
+    }
+#endif
+    const int fd = int(socket);
+    const auto it = m_fds.find(fd);
+    if (it == m_fds.end() || it->notifiers[type] != notifier)
+        return;
+    it->notifiers[type] = nullptr;
+    it->serials[type] = 0;
+    updateEpoll(fd, *it);
+}
+
+void EpollEventDispatcher::updateEpoll(int fd, FdNotifiers &state)
+{
+    quint32 wanted = 0;
+    for (int type = 0; type < 3; ++type) {
+        if (state.notifiers[type])
+            wanted |= watchedEvents[type];
+    }
+
+    if (wanted == 0) {
+        if (state.polled) {
+            m_polledFds.removeOne(fd);
+        } else if (state.epollEvents != 0 &&
+                   epoll_ctl(m_epollFd, EPOLL_CTL_DEL, fd, nullptr) != 0) {
+            // A closed fd has already left the set by itself.
+            if (errno != ENOENT && errno != EBADF)
+                qCWarning(lcDispatcher)
+                    << "Cannot stop watching socket" << fd << ":" << errnoText(errno);
+        }
+        m_fds.remove(fd); // state dangles from here on
+        return;
+    }
+    if (state.polled || wanted == state.epollEvents)
+        return;
+
+    epoll_event event{};
+    event.events = wanted; // level-triggered, like poll()
+    event.data.fd = fd;
+    const int op = state.epollEvents != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    int result = epoll_ctl(m_epollFd, op, fd, &event);
+    // The fd was closed (and its number maybe reused) without unregistering first, or is in the
+    // set through a duplicate: fix up rather than lose the notifier.
+    if (result != 0 && op == EPOLL_CTL_MOD && errno == ENOENT)
+        result = epoll_ctl(m_epollFd, EPOLL_CTL_ADD, fd, &event);
+    else if (result != 0 && op == EPOLL_CTL_ADD && errno == EEXIST)
+        result = epoll_ctl(m_epollFd, EPOLL_CTL_MOD, fd, &event);
+
+    if (result == 0) {
+        state.epollEvents = wanted;
+    } else if (errno == EPERM) {
+        // Regular files and directories: poll() calls them always ready; do the same.
+        state.polled = true;
+        state.epollEvents = 0;
+        m_polledFds.append(fd);
+    } else {
+        qCWarning(lcDispatcher) << "Cannot watch socket" << fd << ":" << errnoText(errno);
+    }
+}
+
+void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
+                                         QObject *object)
+{
+    if (timerId < 1 || interval < 0 || !object) {
+        qCWarning(lcDispatcher) << "Ignoring an invalid timer registration";
+        return;
+    }
+#ifndef QT_NO_DEBUG
+    if (object->thread() != thread() || thread() != QThread::currentThread()) {
+        qCWarning(lcDispatcher) << "Timers cannot be started from another thread";
+        return;
+    }
+#endif
+    if (m_timers.contains(timerId)) {
+        qCWarning(lcDispatcher) << "Timer id" << timerId << "registered twice";
+        unregisterTimer(timerId);
+    }
+
+    Timer timer;
+    timer.object = object;
+    timer.interval = interval;
+    timer.type = timerType;
+    timer.serial = ++m_timerSerial;
+    // As Qt: a coarse timer may be 5% off, which above 20 s is a second or more.
+    if (timerType == Qt::CoarseTimer && interval >= 20000)
+        timer.type = Qt::VeryCoarseTimer;
+
+    const Clock::time_point now = Clock::now();
+    Clock::time_point deadline;
+    if (timer.type == Qt::VeryCoarseTimer) {
+        // Whole seconds, so that very coarse timers of a thread fire together.
+        timer.interval = (interval + 500) / 1000 * 1000;
+        deadline = roundedToSecond(now + clampedInterval(timer.interval));
+    } else {
+        // Coarse timers below 20 s are treated as precise.
+        deadline = now + clampedInterval(interval);
+    }
+
+    timer.queued = m_timerQueue.emplace(deadline, timerId);
+    m_timers.insert(timerId, timer);
+    m_timersByObject.insert(object, timerId);
+}
+
+bool EpollEventDispatcher::unregisterTimer(int timerId)
+{
+    const auto it = m_timers.find(timerId);
+    if (it == m_timers.end())
+        return false;
+    m_timerQueue.erase(it->queued);
+    m_timersByObject.remove(it->object, timerId);
+    m_timers.erase(it);
+    return true;
+}
+
+bool EpollEventDispatcher::unregisterTimers(QObject *object)
+{
+    const QList<int> ids = m_timersByObject.values(object);
+    if (ids.isEmpty())
+        return false;
+    for (int id : ids) {
+        const auto it = m_timers.find(id);
+        if (it == m_timers.end())
+            continue;
+        m_timerQueue.erase(it->queued);
+        m_timers.erase(it);
+    }
+    m_timersByObject.remove(object);
+    return true;
+}
+
+QList<QAbstractEventDispatcher::TimerInfo>
+EpollEventDispatcher::registeredTimers(QObject *object) const
+{
+    QList<TimerInfo> infos;
+    const QList<int> ids = m_timersByObject.values(object);
+    infos.reserve(ids.size());
+    for (int id : ids) {
+        const auto it = m_timers.constFind(id);
+        if (it != m_timers.cend())
+            infos.append(TimerInfo(id, int(std::min<qint64>(it->interval, INT_MAX)), it->type));
+    }
+    return infos;
+}
+
+int EpollEventDispatcher::remainingTime(int timerId)
+{
+    const auto it = m_timers.constFind(timerId);
+    if (it == m_timers.cend())
+        return -1;
+    const auto left = it->queued->first - Clock::now();
+    if (left <= Clock::duration::zero())
+        return 0;
+    // Rounded up: 0 means due.
+    return int(std::min<qint64>(std::chrono::ceil<milliseconds>(left).count(), INT_MAX));
+}
+
+int EpollEventDispatcher::epollTimeout(bool includeTimers) const
+{
+    if (!includeTimers)
+        return -1;
+    // The first timer not already in its event: a nested loop in a timer's event must not spin
+    // on that timer.
+    for (const auto &[deadline, id] : m_timerQueue) {
+        const auto it = m_timers.constFind(id);
+        if (it == m_timers.cend() || it->delivering)
+            continue;
+        const auto left = deadline - Clock::now();
+        if (left <= Clock::duration::zero())
+            return 0;
+        return int(std::min<qint64>(std::chrono::ceil<milliseconds>(left).count(), INT_MAX));
+    }
+    return -1;
+}
+
+int EpollEventDispatcher::activateTimers()
+{
+    if (m_timerQueue.empty())
+        return 0;
+
+    // Only timers due when the pass started, each once: timers started or restarted by the
+    // events wait for the next pass, so a zero-interval timer cannot starve the loop.
+    const Clock::time_point now = Clock::now();
+    QVarLengthArray<std::pair<int, quint64>, 32> due;
+    for (auto it = m_timerQueue.cbegin(); it != m_timerQueue.cend() && it->first <= now; ++it)
+        due.append({it->second, m_timers.value(it->second).serial});
+
+    int fired = 0;
+    for (const auto &[id, serial] : due) {
+        auto it = m_timers.find(id);
+        // Gone, replaced, in its event further up the stack, or already fired by a loop nested in
+        // an earlier event of this pass (which moved its deadline past now).
+        if (it == m_timers.end() || it->serial != serial || it->delivering ||
+            it->queued->first > now)
+            continue;
+
+        // Rescheduled before the event, which may kill or restart the timer. A timer that fell
+        // behind skips the ticks it missed instead of firing in a burst.
+        const milliseconds interval = clampedInterval(it->interval);
+        Clock::time_point next = it->queued->first + interval;
+        if (next <= now) {
+            next = now + interval;
+            if (it->type == Qt::VeryCoarseTimer)
+                next = roundedToSecond(next);
+        }
+        m_timerQueue.erase(it->queued);
+        it->queued = m_timerQueue.emplace(next, id);
+        it->delivering = true;
+
+        QTimerEvent event(id);
+        QCoreApplication::sendEvent(it->object, &event);
+        ++fired;
+
+        // The event may have killed the timer, deleted its object or grown the table.
+        it = m_timers.find(id);
+        if (it != m_timers.end() && it->serial == serial)
+            it->delivering = false;
+    }
+    return fired;
+}
+
+void EpollEventDispatcher::wakeUp()
+{
+    // One write until the loop drains it: wakeUp() runs for every posted event.
+    if (m_wakeUpPending.testAndSetOrdered(0, 1)) {
+        if (eventfd_write(m_wakeUpFd, 1) != 0)
+            qCWarning(lcDispatcher) << "Cannot wake the event loop:" << errnoText(errno);
+    }
+}
+
+void EpollEventDispatcher::interrupt()
+{
+    m_interrupted.storeRelease(1);
+    wakeUp();
+}
+
+} // namespace CommandBridge

@@ -1,0 +1,103 @@
+#pragma once
+
+#include <QtCore/QAbstractEventDispatcher>
+#include <QtCore/QAtomicInt>
+#include <QtCore/QHash>
+#include <QtCore/QList>
+#include <QtCore/QMultiHash>
+
+#include <chrono>
+#include <map>
+
+QT_BEGIN_NAMESPACE
+class QSocketNotifier;
+QT_END_NAMESPACE
+
+namespace CommandBridge {
+
+/// A Linux event dispatcher built on epoll, for the network threads: Qt's own dispatchers poll()
+/// every registered socket notifier on every pass, so with thousands of idle connections each
+/// pass costs O(connections); here it costs O(ready sockets). Install it with
+/// QThread::setEventDispatcher() before the thread starts.
+///
+/// Only wakeUp() and interrupt() may be called from other threads; everything else runs on the
+/// thread the dispatcher belongs to, as with every QAbstractEventDispatcher.
+class EpollEventDispatcher : public QAbstractEventDispatcher
+{
+    Q_OBJECT
+
+public:
+    explicit EpollEventDispatcher(QObject *parent = nullptr);
+    ~EpollEventDispatcher() override;
+
+    /// False when the epoll or wake-up fd could not be created (out of fds): install Qt's default
+    /// dispatcher instead, as this one would not wait for anything.
+    bool isValid() const { return m_valid; }
+
+    bool processEvents(QEventLoop::ProcessEventsFlags flags) override;
+
+    void registerSocketNotifier(QSocketNotifier *notifier) override;
+    void unregisterSocketNotifier(QSocketNotifier *notifier) override;
+
+    void registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
+                       QObject *object) override;
+    bool unregisterTimer(int timerId) override;
+    bool unregisterTimers(QObject *object) override;
+    QList<TimerInfo> registeredTimers(QObject *object) const override;
+    int remainingTime(int timerId) override;
+
+    void wakeUp() override;
+    void interrupt() override;
+
+private:
+    using Clock = std::chrono::steady_clock;
+    using TimerQueue = std::multimap<Clock::time_point, int>;
+
+    struct Timer
+    {
+        QObject *object = nullptr;
+        qint64 interval = 0; // ms; whole seconds for VeryCoarseTimer
+        Qt::TimerType type = Qt::PreciseTimer;
+        quint64 serial = 0;      // tells a re-registered id from the one a pass saw due
+        bool delivering = false; // its event is on the stack (nested event loop)
+        TimerQueue::iterator queued;
+    };
+
+    /// The notifiers of one fd, indexed by QSocketNotifier::Type.
+    struct FdNotifiers
+    {
+        QSocketNotifier *notifiers[3] = {};
+        quint64 serials[3] = {}; // tells a notifier registered during a pass from a ready one
+        quint32 epollEvents = 0; // what epoll watches for this fd now
+        bool polled = false;     // epoll refused it (a regular file): always ready, as with poll()
+    };
+
+    struct Ready
+    {
+        int fd;
+        quint32 events;
+    };
+
+    void updateEpoll(int fd, FdNotifiers &state);
+    int activateSocketNotifiers(const Ready *ready, int count);
+    int activateTimers();
+    int epollTimeout(bool includeTimers) const;
+    bool drainWakeUps();
+
+    int m_epollFd = -1;
+    int m_wakeUpFd = -1;
+    bool m_valid = false;
+    QAtomicInt m_wakeUpPending;
+    QAtomicInt m_interrupted;
+
+    QHash<int, FdNotifiers> m_fds;
+    QList<int> m_polledFds;
+    quint64 m_notifierSerial = 0;
+
+    QHash<int, Timer> m_timers;
+    QMultiHash<QObject *, int> m_timersByObject;
+    TimerQueue m_timerQueue;
+    quint64 m_timerSerial = 0;
+};
+
+} // namespace CommandBridge
