@@ -570,13 +570,16 @@ void tst_Shutdown::shutdownFinishedComesAfterGraceWhenAClientStopsReading()
     QVERIFY(stalled.received().startsWith("HTTP/1.1 101"));
     stalled.pause();
     // 16 MiB of results: more than the kernel's socket buffers hold, so the socket cannot flush.
-    const QByteArray command = QByteArray(R"({"type":"command","command":"blob","id":1})");
-    QByteArray frame;
-    frame.append(char(0x81)).append(char(0x80 | command.size()));
-    frame.append(QByteArray(4, '\0')); // mask key 0: the payload stays as it is
-    frame.append(command);
-    for (int i = 0; i < 16; ++i)
+    // Distinct ids: with network threads the handler runs later, while earlier ones are in flight.
+    for (int i = 0; i < 16; ++i) {
+        const QByteArray command =
+            R"({"type":"command","command":"blob","id":)" + QByteArray::number(i) + '}';
+        QByteArray frame;
+        frame.append(char(0x81)).append(char(0x80 | command.size()));
+        frame.append(QByteArray(4, '\0')); // mask key 0: the payload stays as it is
+        frame.append(command);
         stalled.send(frame);
+    }
     QTRY_COMPARE(answered->load(), 16);
     QCOMPARE(m_fixture->server()->connectionCount(), 1);
 

@@ -463,6 +463,9 @@ void tst_SlowClient::registerCommands()
     loop.name = QStringLiteral("flood_loop");
     loop.description = QStringLiteral("Reports progress in chunks from a zero-interval timer");
     loop.mode = ExecutionMode::EventLoop;
+    // With network threads it floods from the socket's thread: on the main thread it would take
+    // turns with the test's own client, which then could not keep up.
+    loop.thread = HandlerThread::Network;
     loop.defaultTimeout = 10min;
     loop.argsSchema = floodSchema;
     loop.handler = [probe](CommandContext &context) {

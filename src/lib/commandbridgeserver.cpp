@@ -2,56 +2,40 @@
 #include <CommandBridge/commandregistry.h>
 
 #include "commandbridgeserver_p.h"
+#include "epolleventdispatcher_p.h"
 #include "logging_p.h"
-#include "messagedecoder_p.h"
 #include "protocol_p.h"
 
-#include <QtNetwork/QTcpSocket>
-
 namespace CommandBridge {
-
-namespace {
-
-QLoggingCategory::CategoryFilter previousFilter = nullptr;
-
-void withoutHttpServerWarnings(QLoggingCategory *category)
-{
-    if (previousFilter)
-        previousFilter(category);
-    if (qstrcmp(category->categoryName(), "qt.httpserver") == 0)
-        category->setEnabled(QtWarningMsg, false);
-}
-
-// QHttpServer warns that the hand-off server "is not listening", which is by design here: it only
-// ever receives sockets the router accepted. Silence exactly that call, not the category for good.
-void bindQuietly(QHttpServer &http, QTcpServer *handoff)
-{
-    previousFilter = QLoggingCategory::installFilter(withoutHttpServerWarnings);
-    http.bind(handoff);
-    QLoggingCategory::installFilter(previousFilter);
-    previousFilter = nullptr;
-}
-
-} // namespace
 
 CommandBridgeServerPrivate::CommandBridgeServerPrivate(CommandBridgeServer *q,
                                                        CommandRegistry *registry)
     : q(q)
     , registry(registry)
     , sessions(std::make_unique<SessionStore>())
-    , router(std::make_unique<ConnectionRouter>())
-    , http(std::make_unique<QHttpServer>())
-    , rest(std::make_unique<RestRoutes>(registry, sessions.get()))
-    , webSockets(std::make_unique<WebSocketBridge>(registry, sessions.get(), &admission))
 {}
 
-void CommandBridgeServerPrivate::applyPolicy()
+CommandBridgeServerPrivate::~CommandBridgeServerPrivate()
 {
-    const QHostAddress address = router->isListening() ? router->serverAddress() : QHostAddress();
+    // Shards go first: their connections release sessions and contexts on the way out.
+    for (NetworkShard *shard : shards) {
+        if (networkThreads.empty())
+            delete shard;
+        else
+            runOn(shard, [shard] { delete shard; });
+    }
+    for (const std::unique_ptr<QThread> &thread : networkThreads) {
+        thread->quit();
+        thread->wait();
+    }
+}
+
+void CommandBridgeServerPrivate::applyPolicy(const QHostAddress &boundAddress)
+{
     admission.setPolicy(RequestAdmission::Policy{
         options.token,
         options.allowedOrigins,
-        router->isListening() ? address.isLoopback() : true,
+        boundAddress.isNull() || boundAddress.isLoopback(),
         options.maxMessageBytes,
     });
 }
@@ -60,11 +44,97 @@ QJsonObject CommandBridgeServerPrivate::health() const
 {
     return QJsonObject{
         {Protocol::Key::status, QStringLiteral("ok")},
-        {Protocol::Key::connections, webSockets->connectionCount()},
+        {Protocol::Key::connections, q->connectionCount()},
         {Protocol::Key::sessions, sessions->count()},
         {Protocol::Key::inFlight, registry->inFlightCount()},
         {Protocol::Key::uptimeMs, uptime.elapsed()},
     };
+}
+
+void CommandBridgeServerPrivate::runOn(NetworkShard *shard, const std::function<void()> &work)
+{
+    if (shard->thread() == QThread::currentThread())
+        work();
+    else
+        QMetaObject::invokeMethod(shard, work, Qt::BlockingQueuedConnection);
+}
+
+void CommandBridgeServerPrivate::createShards()
+{
+    const NetworkShard::Shared shared{
+        registry,        sessions.get(), &admission, [this] { return health(); },
+        openConnections, restInFlight,
+    };
+    const auto watch = [this](NetworkShard *shard) {
+        shard->setOptions(options);
+        QObject::connect(shard, &NetworkShard::allClosed, q, [this] { shardClosed(); });
+        shards.push_back(shard);
+    };
+    if (options.networkThreads <= 0) {
+        watch(new NetworkShard(shared));
+        return;
+    }
+    for (int i = 0; i < options.networkThreads; ++i) {
+        auto thread = std::make_unique<QThread>();
+        thread->setObjectName(QStringLiteral("CommandBridge network %1").arg(i));
+#ifdef Q_OS_LINUX
+        auto dispatcher = std::make_unique<EpollEventDispatcher>();
+        if (dispatcher->isValid())
+            thread->setEventDispatcher(dispatcher.release());
+        else
+            qCWarning(lcRouter) << "no epoll event loop; network thread" << i << "uses Qt's";
+#endif
+        // Built on its thread so that it and everything it creates live there.
+        auto *anchor = new QObject;
+        anchor->moveToThread(thread.get());
+        thread->start();
+        NetworkShard *shard = nullptr;
+        QMetaObject::invokeMethod(
+            anchor,
+            [&shard, &shared, anchor] {
+                shard = new NetworkShard(shared);
+                anchor->deleteLater();
+            },
+            Qt::BlockingQueuedConnection);
+        networkThreads.push_back(std::move(thread));
+        watch(shard);
+    }
+}
+
+bool CommandBridgeServerPrivate::listenOnFirstShard(const QHostAddress &requested, quint16 port)
+{
+    ConnectionRouter *router = shards.front()->router();
+    bool listened = false;
+    runOn(shards.front(), [&] {
+        listened = router->listen(requested, port);
+        errorString = router->errorString();
+        address = router->serverAddress();
+        this->port = router->serverPort();
+        if (shards.size() > 1)
+            router->setDistributor(
+                [this](qintptr socket, bool overCapacity) { distribute(socket, overCapacity); });
+    });
+    return listened;
+}
+
+void CommandBridgeServerPrivate::distribute(qintptr socketDescriptor, bool overCapacity)
+{
+    NetworkShard *shard = shards[nextShard++ % shards.size()];
+    ConnectionRouter *router = shard->router();
+    if (shard == shards.front()) {
+        router->adopt(socketDescriptor, overCapacity);
+        return;
+    }
+    QMetaObject::invokeMethod(
+        router,
+        [router, socketDescriptor, overCapacity] { router->adopt(socketDescriptor, overCapacity); },
+        Qt::QueuedConnection);
+}
+
+void CommandBridgeServerPrivate::shardClosed()
+{
+    if (shuttingDown && shardsOpen > 0 && --shardsOpen == 0)
+        finishShutdown();
 }
 
 void CommandBridgeServerPrivate::finishShutdown()
@@ -75,10 +145,8 @@ void CommandBridgeServerPrivate::finishShutdown()
     if (shutdownGrace)
         shutdownGrace->stop();
     // REST answers written during shutdown must leave before the embedding app quits its loop.
-    const QList<QTcpSocket *> sockets =
-        router->findChildren<QTcpSocket *>() + http->findChildren<QTcpSocket *>();
-    for (QTcpSocket *socket : sockets)
-        socket->flush();
+    for (NetworkShard *shard : shards)
+        runOn(shard, [shard] { shard->flush(); });
     Q_EMIT q->shutdownFinished();
 }
 
@@ -87,17 +155,6 @@ CommandBridgeServer::CommandBridgeServer(CommandRegistry *registry, QObject *par
     , d(std::make_unique<CommandBridgeServerPrivate>(this, registry))
 {
     d->uptime.start();
-    d->router->setAdmission(
-        [this](const HttpRequestHead &head) { return d->admission.admit(head); });
-    connect(d->router.get(), &ConnectionRouter::webSocketRequested, d->webSockets.get(),
-            [this](QTcpSocket *socket) { d->webSockets->handleUpgrade(socket); });
-    bindQuietly(*d->http, d->router->httpHandoff());
-    d->rest->setHealthSource([this] { return d->health(); });
-    d->rest->install(*d->http);
-    connect(d->webSockets.get(), &WebSocketBridge::allClosed, this, [this] {
-        if (d->shuttingDown)
-            d->finishShutdown();
-    });
     setOptions(ServerOptions());
 }
 
@@ -107,12 +164,9 @@ void CommandBridgeServer::setOptions(const ServerOptions &options)
 {
     d->options = options;
     d->sessions->setIdleTime(options.sessionIdleTime);
-    d->router->setHandshakeTimeout(options.handshakeTimeout);
-    d->router->setMaxConnections(options.maxConnections);
-    d->router->setTls(options.tls);
-    d->applyPolicy();
-    d->rest->setOptions(options);
-    d->webSockets->setOptions(options);
+    d->applyPolicy(d->listening ? d->address : QHostAddress());
+    for (NetworkShard *shard : d->shards)
+        d->runOn(shard, [shard, options] { shard->setOptions(options); });
 }
 
 ServerOptions CommandBridgeServer::options() const
@@ -128,19 +182,26 @@ bool CommandBridgeServer::listen(const QHostAddress &address, quint16 port)
                              .arg(address.toString());
         return false;
     }
-    if (!d->router->listen(address, port)) {
-        d->errorString = d->router->errorString();
+    if (d->listening || d->shuttingDown) {
+        d->errorString = QStringLiteral("The server is already listening or shut down");
         return false;
     }
-    d->applyPolicy();
+    if (d->shards.empty())
+        d->createShards();
+    // The rules hold before the first connection can arrive.
+    d->applyPolicy(address);
+    if (!d->listenOnFirstShard(address, port))
+        return false;
+    d->listening = true;
     d->errorString.clear();
-    qCDebug(lcRouter) << "listening on" << httpUrl().toString();
+    qCDebug(lcRouter) << "listening on" << httpUrl().toString() << "with"
+                      << d->networkThreads.size() << "network threads";
     return true;
 }
 
 bool CommandBridgeServer::isListening() const
 {
-    return d->router->isListening();
+    return d->listening;
 }
 
 QString CommandBridgeServer::errorString() const
@@ -150,12 +211,12 @@ QString CommandBridgeServer::errorString() const
 
 quint16 CommandBridgeServer::serverPort() const
 {
-    return d->router->serverPort();
+    return d->listening ? d->port : 0;
 }
 
 QHostAddress CommandBridgeServer::serverAddress() const
 {
-    return d->router->serverAddress();
+    return d->listening ? d->address : QHostAddress();
 }
 
 QUrl CommandBridgeServer::httpUrl() const
@@ -177,7 +238,10 @@ QUrl CommandBridgeServer::webSocketUrl() const
 
 int CommandBridgeServer::connectionCount() const
 {
-    return d->webSockets->connectionCount();
+    int count = 0;
+    for (const NetworkShard *shard : d->shards)
+        count += shard->connectionCount();
+    return count;
 }
 
 int CommandBridgeServer::sessionCount() const
@@ -195,14 +259,23 @@ void CommandBridgeServer::shutdown()
     if (d->shuttingDown)
         return;
     d->shuttingDown = true;
+    d->listening = false;
     d->admission.setShuttingDown();
-    d->router->close();
+    d->shardsOpen = int(d->shards.size());
+    if (d->shards.empty()) {
+        d->finishShutdown();
+        return;
+    }
     d->shutdownGrace = std::make_unique<QTimer>();
     d->shutdownGrace->setSingleShot(true);
     connect(d->shutdownGrace.get(), &QTimer::timeout, this, [this] { d->finishShutdown(); });
     d->shutdownGrace->start(d->options.shutdownGrace);
-    d->rest->shutdown();
-    d->webSockets->shutdown();
+    for (NetworkShard *shard : d->shards) {
+        if (d->networkThreads.empty())
+            shard->shutdown();
+        else
+            QMetaObject::invokeMethod(shard, &NetworkShard::shutdown, Qt::QueuedConnection);
+    }
 }
 
 } // namespace CommandBridge

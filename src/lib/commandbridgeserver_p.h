@@ -2,17 +2,17 @@
 
 #include <CommandBridge/commandbridgeserver.h>
 
-#include "connectionrouter_p.h"
+#include "networkshard_p.h"
 #include "requestadmission_p.h"
-#include "restroutes_p.h"
 #include "sessionstore_p.h"
-#include "websocketbridge_p.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QThread>
 #include <QtCore/QTimer>
-#include <QtHttpServer/QHttpServer>
 
+#include <atomic>
 #include <memory>
+#include <vector>
 
 namespace CommandBridge {
 
@@ -20,9 +20,16 @@ class CommandBridgeServerPrivate
 {
 public:
     CommandBridgeServerPrivate(CommandBridgeServer *q, CommandRegistry *registry);
+    ~CommandBridgeServerPrivate();
 
-    void applyPolicy();
+    void applyPolicy(const QHostAddress &address);
     QJsonObject health() const;
+    void createShards();
+    /// Runs \a work on \a shard's thread and waits for it.
+    static void runOn(NetworkShard *shard, const std::function<void()> &work);
+    bool listenOnFirstShard(const QHostAddress &address, quint16 port);
+    void distribute(qintptr socketDescriptor, bool overCapacity);
+    void shardClosed();
     void finishShutdown();
 
     CommandBridgeServer *const q;
@@ -30,15 +37,21 @@ public:
     ServerOptions options;
     QString errorString;
     QElapsedTimer uptime;
+    bool listening = false;
+    QHostAddress address;
+    quint16 port = 0;
     bool shuttingDown = false;
     bool shutdownDone = false;
+    int shardsOpen = 0;
     RequestAdmission admission;
-    // Declared in dependency order: front ends go before the sessions and the router they use.
     std::unique_ptr<SessionStore> sessions;
-    std::unique_ptr<ConnectionRouter> router;
-    std::unique_ptr<QHttpServer> http;
-    std::unique_ptr<RestRoutes> rest;
-    std::unique_ptr<WebSocketBridge> webSockets;
+    const std::shared_ptr<std::atomic<int>> openConnections = std::make_shared<std::atomic<int>>(0);
+    const std::shared_ptr<std::atomic<int>> restInFlight = std::make_shared<std::atomic<int>>(0);
+    /// Created by the first listen(); with network threads each lives on its own thread.
+    std::vector<NetworkShard *> shards;
+    std::vector<std::unique_ptr<QThread>> networkThreads;
+    /// Only touched on the first shard's thread, where the listening socket is.
+    std::size_t nextShard = 0;
     std::unique_ptr<QTimer> shutdownGrace;
 };
 

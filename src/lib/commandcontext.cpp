@@ -8,6 +8,7 @@
 #include <QtCore/QThread>
 #include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
+#include <QtCore/QWaitCondition>
 
 #include <cmath>
 #include <deque>
@@ -16,25 +17,28 @@
 namespace CommandBridge {
 
 /// Progress reported from other threads, waiting for the context's thread. Delivered in batches,
-/// one posted event per batch; a handler that reports faster than that thread drains has its
-/// newest reports replace each other once the batch is full, so memory stays bounded.
+/// one posted event per batch; a handler that reports faster than that thread drains waits for it
+/// once the batch is full, so memory stays bounded and no report is lost.
 struct CommandContext::CrossThreadProgress
 {
     static constexpr std::size_t maxPending = 1024;
+    /// A waiting reporter looks again this often, to notice a cancel (which does not lock).
+    static constexpr std::chrono::milliseconds recheck{10};
     QMutex mutex;
+    QWaitCondition drained;
     std::deque<CommandProgress> pending;
     bool drainPosted = false;
     /// The handler gave its result from another thread; later reports are dropped at once.
     bool resultGiven = false;
 };
 
-CommandContext::CommandContext(CommandRegistry *registry,
+CommandContext::CommandContext(CommandRegistry *registry, QObject *parent,
                                std::shared_ptr<const CommandDescriptor> descriptor,
                                const QString &command, const QJsonObject &args,
                                std::shared_ptr<Session> session, const QJsonValue &requestId,
                                std::chrono::milliseconds timeout,
                                std::optional<CommandResult> rejection)
-    : QObject(registry)
+    : QObject(parent)
     , m_registry(registry)
     , m_descriptor(std::move(descriptor))
     , m_command(command)
@@ -65,12 +69,14 @@ void CommandContext::reportProgress(const QString &message, double percent)
         return;
     }
     QMutexLocker locker(&m_crossThread->mutex);
-    if (m_crossThread->resultGiven)
+    while (m_crossThread->pending.size() >= CrossThreadProgress::maxPending &&
+           !m_crossThread->resultGiven && !isCancelled()) {
+        m_crossThread->drained.wait(&m_crossThread->mutex,
+                                    QDeadlineTimer(CrossThreadProgress::recheck));
+    }
+    if (m_crossThread->resultGiven || isCancelled())
         return;
-    if (m_crossThread->pending.size() < CrossThreadProgress::maxPending)
-        m_crossThread->pending.push_back(progress);
-    else
-        m_crossThread->pending.back() = progress;
+    m_crossThread->pending.push_back(progress);
     if (!m_crossThread->drainPosted) {
         m_crossThread->drainPosted = true;
         QMetaObject::invokeMethod(this, &CommandContext::drainCrossThreadProgress,
@@ -86,6 +92,7 @@ void CommandContext::drainCrossThreadProgress()
         batch.swap(m_crossThread->pending);
         m_crossThread->drainPosted = false;
     }
+    m_crossThread->drained.wakeAll();
     for (const CommandProgress &progress : batch)
         deliverProgress(progress);
 }
@@ -204,6 +211,11 @@ void CommandContext::runHandler()
     };
 
     m_handlerRunning = true;
+    if (m_descriptor->mode != ExecutionMode::WorkerPool &&
+        m_descriptor->thread == HandlerThread::Registry && thread() != m_registry->thread()) {
+        runOnRegistryThread();
+        return;
+    }
     if (m_descriptor->mode == ExecutionMode::WorkerPool) {
         m_registry->workerPool()->start([this, invoke] {
             invoke();
@@ -219,6 +231,43 @@ void CommandContext::runHandler()
         return;
     }
     handlerReturned();
+}
+
+/// The handler may parent timers to its context and connect to it, so it gets a stand-in living on
+/// the registry's thread. The stand-in forwards its progress and result here through the
+/// thread-safe reporting path (bounded like a worker's) and is stopped when this is; this context
+/// counts the handler as running until the stand-in is gone, so it outlives every forward.
+void CommandContext::runOnRegistryThread()
+{
+    auto *standIn = new CommandContext(m_registry, nullptr, m_descriptor, m_command, m_args,
+                                       m_session, m_requestId, m_timeout, std::nullopt);
+    connect(
+        standIn, &CommandContext::progressed, this,
+        [this](const CommandProgress &progress) {
+            reportProgress(progress.message, progress.percent.value_or(-1.0));
+        },
+        Qt::DirectConnection);
+    connect(
+        standIn, &CommandContext::finished, this,
+        [this](const CommandResult &result) { giveResult(result); }, Qt::DirectConnection);
+    connect(
+        standIn, &QObject::destroyed, this, [this] { handlerReturned(); }, Qt::QueuedConnection);
+    connect(this, &CommandContext::cancelRequested, standIn, [standIn] {
+        standIn->stop(CommandResult::failure(ErrorCode::Cancelled, QStringLiteral("Stopped")));
+    });
+    standIn->moveToThread(m_registry->thread());
+    QMetaObject::invokeMethod(standIn, &CommandContext::runAsStandIn, Qt::QueuedConnection);
+}
+
+void CommandContext::runAsStandIn()
+{
+    // Now on the registry's thread: the registry's destructor stops it like any other context.
+    setParent(m_registry);
+    m_started = true;
+    if (!m_finished)
+        runHandler();
+    else
+        releaseWhenDone();
 }
 
 void CommandContext::handlerReturned()

@@ -6,6 +6,7 @@
 #include "schemavalidator_p.h"
 
 #include <QtCore/QRegularExpression>
+#include <QtCore/QThread>
 #include <QtCore/QThreadPool>
 
 namespace CommandBridge {
@@ -74,7 +75,7 @@ bool CommandRegistry::registerCommand(const CommandDescriptor &descriptor)
                             .arg(descriptor.name);
         return false;
     }
-    if (m_commands.count(descriptor.name)) {
+    if (contains(descriptor.name)) {
         m_errorString = QStringLiteral("Command \"%1\" is already registered").arg(descriptor.name);
         return false;
     }
@@ -98,19 +99,34 @@ bool CommandRegistry::registerCommand(const CommandDescriptor &descriptor)
     }
     entry->validator = std::move(std::get<std::unique_ptr<SchemaValidator>>(compiled));
     entry->descriptor = std::make_shared<const CommandDescriptor>(descriptor);
-    m_commands.emplace(descriptor.name, std::move(entry));
+    {
+        QWriteLocker locker(&m_lock);
+        if (!m_commands.emplace(descriptor.name, std::move(entry)).second) {
+            m_errorString =
+                QStringLiteral("Command \"%1\" is already registered").arg(descriptor.name);
+            return false;
+        }
+    }
     m_errorString.clear();
     qCDebug(lcRegistry) << "registered" << descriptor.name;
     return true;
 }
 
+std::shared_ptr<const CommandRegistry::Entry> CommandRegistry::find(const QString &name) const
+{
+    QReadLocker locker(&m_lock);
+    const auto found = m_commands.find(name);
+    return found == m_commands.end() ? nullptr : found->second;
+}
+
 bool CommandRegistry::contains(const QString &name) const
 {
-    return m_commands.count(name) > 0;
+    return find(name) != nullptr;
 }
 
 QStringList CommandRegistry::commandNames() const
 {
+    QReadLocker locker(&m_lock);
     QStringList names;
     for (const auto &[name, entry] : m_commands)
         names.append(name);
@@ -119,6 +135,7 @@ QStringList CommandRegistry::commandNames() const
 
 QJsonArray CommandRegistry::describeCommands() const
 {
+    QReadLocker locker(&m_lock);
     QJsonArray descriptions;
     for (const auto &[name, entry] : m_commands) {
         descriptions.append(QJsonObject{
@@ -170,21 +187,23 @@ std::optional<CommandResult> CommandRegistry::validate(const Entry &entry, QJson
 
 CommandContext *CommandRegistry::createCommand(const CommandInvocation &invocation)
 {
-    const auto found = m_commands.find(invocation.command);
-    if (found == m_commands.end()) {
+    // A context made on another thread cannot be the registry's child; it deletes itself anyway.
+    QObject *parent = QThread::currentThread() == thread() ? this : nullptr;
+    const std::shared_ptr<const Entry> entry = find(invocation.command);
+    if (!entry) {
         return new CommandContext(
-            this, nullptr, invocation.command, QJsonObject(), invocation.session,
+            this, parent, nullptr, invocation.command, QJsonObject(), invocation.session,
             invocation.requestId, std::chrono::milliseconds(0),
             CommandResult::failure(ErrorCode::UnknownCommand,
                                    QStringLiteral("Unknown command: ") + invocation.command));
     }
-    const Entry &entry = *found->second;
     QJsonObject args;
-    std::optional<CommandResult> rejection = validate(entry, args, invocation);
+    std::optional<CommandResult> rejection = validate(*entry, args, invocation);
     const std::chrono::milliseconds timeout =
-        std::min(invocation.timeout.value_or(entry.descriptor->defaultTimeout), m_maxTimeout);
-    return new CommandContext(this, entry.descriptor, invocation.command, args, invocation.session,
-                              invocation.requestId, timeout, std::move(rejection));
+        std::min(invocation.timeout.value_or(entry->descriptor->defaultTimeout), m_maxTimeout);
+    return new CommandContext(this, parent, entry->descriptor, invocation.command, args,
+                              invocation.session, invocation.requestId, timeout,
+                              std::move(rejection));
 }
 
 void CommandRegistry::setMaxTimeout(std::chrono::milliseconds timeout)

@@ -4,7 +4,6 @@
 #include "messageencoder_p.h"
 #include "outgoingqueue_p.h"
 
-#include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
@@ -49,22 +48,14 @@ QByteArray reasonPhrase(int status)
 class OpenConnection : public QObject
 {
 public:
-    OpenConnection(QTcpSocket *socket, int *counter, QObject *counterOwner)
+    OpenConnection(QTcpSocket *socket, std::shared_ptr<std::atomic<int>> counter)
         : QObject(socket)
-        , m_counter(counter)
-        , m_counterOwner(counterOwner)
-    {
-        ++*m_counter;
-    }
-    ~OpenConnection() override
-    {
-        if (m_counterOwner)
-            --*m_counter;
-    }
+        , m_counter(std::move(counter))
+    {}
+    ~OpenConnection() override { m_counter->fetch_sub(1, std::memory_order_relaxed); }
 
 private:
-    int *m_counter;
-    QPointer<QObject> m_counterOwner;
+    const std::shared_ptr<std::atomic<int>> m_counter;
 };
 
 } // namespace
@@ -93,14 +84,25 @@ ConnectionRouter::ConnectionRouter(QObject *parent)
 
 void ConnectionRouter::incomingConnection(qintptr socketDescriptor)
 {
+    // Counted in the order of acceptance, before a network thread adopts it.
+    const bool overCapacity =
+        m_openConnections->fetch_add(1, std::memory_order_relaxed) >= m_maxConnections;
+    if (m_distributor)
+        m_distributor(socketDescriptor, overCapacity);
+    else
+        adopt(socketDescriptor, overCapacity);
+}
+
+void ConnectionRouter::adopt(qintptr socketDescriptor, bool overCapacity)
+{
     QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         qCWarning(lcRouter) << "cannot adopt socket:" << socket->errorString();
+        m_openConnections->fetch_sub(1, std::memory_order_relaxed);
         delete socket;
         return;
     }
-    new OpenConnection(socket, &m_openConnections, this);
-    const bool overCapacity = m_openConnections > m_maxConnections;
+    new OpenConnection(socket, m_openConnections);
     const auto refuseOverCapacity = [this, socket] {
         refuse(socket, {503, errorCodeString(ErrorCode::Busy),
                         QStringLiteral("Too many connections (limit %1)").arg(m_maxConnections)});

@@ -7,8 +7,10 @@
 #include <QtNetwork/QSslConfiguration>
 #include <QtNetwork/QTcpServer>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 
 QT_BEGIN_NAMESPACE
@@ -35,9 +37,10 @@ private:
     QList<QTcpSocket *> m_pending;
 };
 
-/// The one listening socket of the bridge. Reads each new connection's first request head without
-/// consuming it, asks the admission function whether it may go on, then hands WebSocket upgrades
-/// to webSocketRequested() and every other request to the HTTP server through httpHandoff().
+/// The listening socket of the bridge, and the router of each network thread. Reads each new
+/// connection's first request head without consuming it, asks the admission function whether it may
+/// go on, then hands WebSocket upgrades to webSocketRequested() and every other request to the HTTP
+/// server through httpHandoff().
 class ConnectionRouter : public QTcpServer
 {
     Q_OBJECT
@@ -53,8 +56,22 @@ public:
     /// With a configuration, every connection speaks TLS first (https:// and wss://).
     void setTls(const std::optional<QSslConfiguration> &tls) { m_tls = tls; }
     HttpHandoff *httpHandoff() const { return m_httpHandoff; }
+    /// Routers serving one port on several threads share one count of open connections.
+    void setConnectionCounter(std::shared_ptr<std::atomic<int>> counter)
+    {
+        m_openConnections = std::move(counter);
+    }
     /// Open TCP connections, REST and WebSocket alike.
-    int openConnections() const { return m_openConnections; }
+    int openConnections() const { return m_openConnections->load(std::memory_order_relaxed); }
+    /// Accepted sockets go to \a distributor instead of being served here; it hands each one,
+    /// with its overCapacity verdict, to the adopt() of some router, on that router's thread.
+    void setDistributor(std::function<void(qintptr, bool)> distributor)
+    {
+        m_distributor = std::move(distributor);
+    }
+    /// Serves the accepted socket \a socketDescriptor, already counted as open when accepted, on
+    /// this router's thread; \a overCapacity refuses it with 503.
+    void adopt(qintptr socketDescriptor, bool overCapacity);
 
     /// Writes \a refusal as a JSON error response, then closes \a socket after a bounded drain so
     /// the client can read the answer.
@@ -71,11 +88,12 @@ private:
     void readHead(QTcpSocket *socket);
 
     Admission m_admission;
+    std::function<void(qintptr, bool)> m_distributor;
     HttpHandoff *m_httpHandoff;
     std::chrono::milliseconds m_handshakeTimeout{std::chrono::seconds(10)};
     std::optional<QSslConfiguration> m_tls;
     int m_maxConnections = 1024;
-    int m_openConnections = 0;
+    std::shared_ptr<std::atomic<int>> m_openConnections = std::make_shared<std::atomic<int>>(0);
 };
 
 } // namespace CommandBridge

@@ -49,7 +49,7 @@ QString bearerToken(const QByteArray &authorization)
 
 bool RequestAdmission::isValidToken(const QString &presented) const
 {
-    const QByteArray expected = m_policy.token.toUtf8();
+    const QByteArray expected = policy().token.toUtf8();
     const QByteArray given = presented.toUtf8();
     // Every byte of the longer one is visited, so the time tells only the length.
     unsigned difference = unsigned(expected.size() ^ given.size());
@@ -64,7 +64,7 @@ bool RequestAdmission::isValidToken(const QString &presented) const
 
 std::optional<Refusal> RequestAdmission::checkHost(const HttpRequestHead &head) const
 {
-    if (!m_policy.loopbackOnly)
+    if (!policy().loopbackOnly)
         return std::nullopt;
     const QByteArray host = head.header("host");
     if (isLoopbackHost(host))
@@ -80,7 +80,7 @@ std::optional<Refusal> RequestAdmission::checkOrigin(const HttpRequestHead &head
     const QString host = QString::fromUtf8(head.header("host"));
     if (origin.compare(QStringLiteral("http://") + host, Qt::CaseInsensitive) == 0 ||
         origin.compare(QStringLiteral("https://") + host, Qt::CaseInsensitive) == 0 ||
-        m_policy.allowedOrigins.contains(origin, Qt::CaseInsensitive))
+        policy().allowedOrigins.contains(origin, Qt::CaseInsensitive))
         return std::nullopt;
     return forbidden(QStringLiteral("Origin \"%1\" is not allowed").arg(origin));
 }
@@ -156,9 +156,9 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
         return Refusal{400, errorCodeString(ErrorCode::BadMessage),
                        QStringLiteral("Invalid Content-Length")};
     }
-    if (length && *length > m_policy.maxBodyBytes) {
+    if (length && *length > policy().maxBodyBytes) {
         return Refusal{413, errorCodeString(ErrorCode::PayloadTooLarge),
-                       QStringLiteral("Body is larger than %1 bytes").arg(m_policy.maxBodyBytes)};
+                       QStringLiteral("Body is larger than %1 bytes").arg(policy().maxBodyBytes)};
     }
     return std::nullopt;
 }

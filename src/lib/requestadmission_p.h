@@ -4,9 +4,11 @@
 
 #include <CommandBridge/commanderror.h>
 
+#include <QtCore/QMutex>
 #include <QtCore/QStringList>
 #include <QtCore/QUrlQuery>
 
+#include <atomic>
 #include <optional>
 
 namespace CommandBridge {
@@ -30,6 +32,7 @@ struct Refusal
 /// The one place that decides whether a request may reach a front end (spec sections 7 and 8):
 /// Host and Origin policy, bearer token, WebSocket endpoint and session, body size. The router
 /// asks it for each connection's first request head; the REST routes ask again for every request.
+/// Threads: any; the network threads of a server share one.
 class RequestAdmission
 {
 public:
@@ -42,11 +45,19 @@ public:
         qint64 maxBodyBytes = 1024 * 1024;
     };
 
-    void setPolicy(const Policy &policy) { m_policy = policy; }
-    /// From now on every request is refused with 503 shutting_down.
-    void setShuttingDown() { m_shuttingDown = true; }
-    const Policy &policy() const { return m_policy; }
-    bool tokenRequired() const { return !m_policy.token.isEmpty(); }
+    void setPolicy(const Policy &policy)
+    {
+        QMutexLocker locker(&m_policyMutex);
+        m_policy = policy;
+    }
+    /// From now on every request is refused with 503 shutting_down. Any thread may call it.
+    void setShuttingDown() { m_shuttingDown.store(true, std::memory_order_release); }
+    Policy policy() const
+    {
+        QMutexLocker locker(&m_policyMutex);
+        return m_policy;
+    }
+    bool tokenRequired() const { return !policy().token.isEmpty(); }
 
     std::optional<Refusal> admit(const HttpRequestHead &head) const;
     /// Whether a WebSocket upgrade carried the right token, in its Authorization header or its
@@ -61,8 +72,9 @@ private:
     std::optional<Refusal> checkHost(const HttpRequestHead &head) const;
     std::optional<Refusal> checkOrigin(const HttpRequestHead &head) const;
 
+    mutable QMutex m_policyMutex;
     Policy m_policy;
-    bool m_shuttingDown = false;
+    std::atomic<bool> m_shuttingDown{false};
 };
 
 } // namespace CommandBridge

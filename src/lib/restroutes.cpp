@@ -213,7 +213,8 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         return reject(ErrorCode::BadMessage,
                       QStringLiteral("X-Session-Id must match [A-Za-z0-9._-]{1,128}"));
     }
-    if (m_calls.size() >= m_options.maxRestInFlight) {
+    if (m_inFlight->fetch_add(1, std::memory_order_relaxed) >= m_options.maxRestInFlight) {
+        m_inFlight->fetch_sub(1, std::memory_order_relaxed);
         return reject(ErrorCode::Busy, QStringLiteral("Too many commands in flight (limit %1)")
                                            .arg(m_options.maxRestInFlight));
     }
@@ -235,6 +236,7 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         call->finish(result);
         m_sessions->release(call->session());
         m_calls.remove(call);
+        m_inFlight->fetch_sub(1, std::memory_order_relaxed);
     });
     context->start();
 }

@@ -6,7 +6,9 @@
 #include <QtCore/QObject>
 #include <QtCore/QSet>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 
 QT_BEGIN_NAMESPACE
 class QHttpServer;
@@ -36,8 +38,11 @@ public:
     void setHealthSource(HealthSource source) { m_health = std::move(source); }
     void install(QHttpServer &server);
 
-    /// REST commands still waiting for their result.
-    int inFlightCount() const { return int(m_calls.size()); }
+    /// The routes of several network threads share one count for ServerOptions::maxRestInFlight.
+    void setInFlightCounter(std::shared_ptr<std::atomic<int>> counter)
+    {
+        m_inFlight = std::move(counter);
+    }
 
     /// Open requests end with 503 shutting_down; new ones get the same.
     void shutdown();
@@ -51,6 +56,7 @@ private:
     ServerOptions m_options;
     HealthSource m_health;
     QSet<RestCall *> m_calls;
+    std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);
     bool m_shuttingDown = false;
 };
 

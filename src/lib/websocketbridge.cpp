@@ -344,9 +344,11 @@ void WebSocketBridge::acceptConnections()
         auto *connection =
             new WebSocketConnection(socket, transport, sessionId, authenticated, this);
         m_connections.insert(connection);
+        m_connectionCount.store(int(m_connections.size()), std::memory_order_relaxed);
         connect(connection, &WebSocketConnection::closed, this,
                 [this](WebSocketConnection *closed) {
                     m_connections.remove(closed);
+                    m_connectionCount.store(int(m_connections.size()), std::memory_order_relaxed);
                     if (m_shuttingDown && m_connections.isEmpty())
                         Q_EMIT allClosed();
                 });

@@ -12,6 +12,7 @@
 #include <QtCore/QSet>
 #include <QtCore/QTimer>
 
+#include <atomic>
 #include <memory>
 
 QT_BEGIN_NAMESPACE
@@ -95,7 +96,8 @@ public:
 
     /// Takes \a socket, an admitted upgrade request whose handshake is still unread.
     void handleUpgrade(QTcpSocket *socket);
-    int connectionCount() const { return int(m_connections.size()); }
+    /// Any thread may ask: the server's health sums the bridges of its network threads.
+    int connectionCount() const { return m_connectionCount.load(std::memory_order_relaxed); }
 
     /// Ends every command with shutting_down and closes every socket with 1001; allClosed()
     /// follows once they are gone.
@@ -113,6 +115,7 @@ private:
     ServerOptions m_options;
     std::unique_ptr<QWebSocketServer> m_server;
     QSet<WebSocketConnection *> m_connections;
+    std::atomic<int> m_connectionCount{0};
     /// Sockets handed to QWebSocketServer, by peer, until their QWebSocket appears.
     QHash<QString, QPointer<QTcpSocket>> m_upgrading;
     bool m_shuttingDown = false;

@@ -114,6 +114,8 @@ BridgeFixture::BridgeFixture()
     , m_registry(std::make_unique<CommandBridge::CommandRegistry>())
     , m_server(std::make_unique<CommandBridge::CommandBridgeServer>(m_registry.get()))
 {
+    // CTest runs the wire suites a second time with the sockets on network threads.
+    m_options.networkThreads = qEnvironmentVariableIntValue("COMMANDBRIDGE_TEST_NETWORK_THREADS");
     registerCommands();
 }
 

@@ -88,7 +88,7 @@ public:
     BridgeFixture(const BridgeFixture &) = delete;
     BridgeFixture &operator=(const BridgeFixture &) = delete;
 
-    /// Applied by listen().
+    /// Applied by listen(). networkThreads starts as $COMMANDBRIDGE_TEST_NETWORK_THREADS (or 0).
     CommandBridge::ServerOptions &options() { return m_options; }
     CommandBridge::CommandRegistry *registry() const { return m_registry.get(); }
     CommandBridge::CommandBridgeServer *server() const { return m_server.get(); }

@@ -49,6 +49,10 @@ struct ServerOptions
     std::chrono::milliseconds slowClientTimeout{std::chrono::seconds(10)};
     /// Serve https:// and wss:// on the same port with this configuration (certificate and key).
     std::optional<QSslConfiguration> tls;
+    /// Threads that serve the sockets, each with an epoll event loop (Linux) that costs nothing per
+    /// idle connection; connections are spread over them. 0 serves them on the server's own
+    /// thread. Handlers still run where CommandDescriptor::thread and ::mode say. Read by listen().
+    int networkThreads = 0;
 };
 
 class CommandBridgeServerPrivate;
@@ -57,8 +61,9 @@ class CommandBridgeServerPrivate;
 /// clients at /api/v1/... (protocol v1).
 ///
 /// Ownership: owned by its parent (or the caller); the registry is not owned and must outlive the
-/// server. Threads: create and use it on one thread with an event loop; handlers never run on the
-/// sockets' behalf beyond what their ExecutionMode says.
+/// server. Threads: create and use it on one thread with an event loop. Its sockets are served on
+/// that thread, or on ServerOptions::networkThreads threads of its own so that a busy bridge does
+/// not delay the app's GUI; handlers run where their CommandDescriptor says.
 class COMMANDBRIDGE_EXPORT CommandBridgeServer : public QObject
 {
     Q_OBJECT

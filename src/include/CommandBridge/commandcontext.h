@@ -21,11 +21,13 @@ struct CommandDescriptor;
 /// One running command, in the spirit of KDE's KJob: the handler reads its inputs here and reports
 /// progress and its one result through it; front ends drive it with start(), cancel() and abort().
 ///
-/// Ownership: created by CommandRegistry::createCommand() as a child of the registry; it deletes
-/// itself (deleteLater) after finished() was emitted and a worker-pool handler has returned.
-/// Threads: it lives on the registry's thread, where its signals are emitted. reportProgress(),
-/// succeed(), fail() and isCancelled() may be called from any thread; every other member only from
-/// the registry's thread.
+/// Ownership: created by CommandRegistry::createCommand(), a child of the registry when made on
+/// its thread; it deletes itself (deleteLater) after finished() was emitted and its handler has
+/// returned. Threads: it lives on the thread that created it (the registry's, or a server's
+/// network thread), where its signals are emitted. reportProgress(), succeed(), fail() and
+/// isCancelled() may be called from any thread; every other member only from its own thread. A
+/// handler always gets a context living on the thread it runs on (HandlerThread::Registry
+/// handlers of a network-thread request get a stand-in there that forwards to the request's).
 class COMMANDBRIDGE_EXPORT CommandContext : public QObject
 {
     Q_OBJECT
@@ -49,7 +51,9 @@ public:
     bool isFinished() const { return m_finished; }
 
     /// Reports progress. \a percent is clamped to 0..100 and to never go below an earlier report;
-    /// a negative value means unknown. Reports after the result are discarded.
+    /// a negative value means unknown. Reports after the result are discarded. From another
+    /// thread, a caller more than 1024 reports ahead of the context's thread waits for it to catch
+    /// up (or for a cancel), so every report arrives and memory stays bounded.
     void reportProgress(const QString &message, double percent = -1.0);
     /// Finishes successfully with \a value. Only the first of succeed()/fail() counts.
     void succeed(const QJsonValue &value = QJsonValue());
@@ -82,10 +86,11 @@ Q_SIGNALS:
 
 private:
     friend class CommandRegistry;
-    CommandContext(CommandRegistry *registry, std::shared_ptr<const CommandDescriptor> descriptor,
-                   const QString &command, const QJsonObject &args,
-                   std::shared_ptr<Session> session, const QJsonValue &requestId,
-                   std::chrono::milliseconds timeout, std::optional<CommandResult> rejection);
+    CommandContext(CommandRegistry *registry, QObject *parent,
+                   std::shared_ptr<const CommandDescriptor> descriptor, const QString &command,
+                   const QJsonObject &args, std::shared_ptr<Session> session,
+                   const QJsonValue &requestId, std::chrono::milliseconds timeout,
+                   std::optional<CommandResult> rejection);
 
     void giveResult(const CommandResult &result);
     void deliverProgress(const CommandProgress &progress);
@@ -93,6 +98,8 @@ private:
     void finish(const CommandResult &result);
     void stop(const CommandResult &result);
     void runHandler();
+    void runOnRegistryThread();
+    void runAsStandIn();
     void handlerReturned();
     void releaseWhenDone();
 

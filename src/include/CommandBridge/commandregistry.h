@@ -6,8 +6,10 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
+#include <QtCore/QReadWriteLock>
 #include <QtCore/QStringList>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -33,6 +35,17 @@ enum class ExecutionMode {
     WorkerPool,
 };
 
+/// Which thread runs a Synchronous or EventLoop handler when the server serves its sockets on
+/// network threads (ServerOptions::networkThreads). Without network threads both are the same.
+enum class HandlerThread {
+    /// The registry's thread, normally the app's GUI thread: for handlers that touch app objects.
+    /// The command's context is handed to that thread while the handler runs there.
+    Registry,
+    /// The network thread serving the request: no hop, for handlers that touch nothing bound to
+    /// a thread (pure functions of their args, thread-safe services).
+    Network,
+};
+
 /// What a command is: everything the registry, the REST routes, the WebSocket bridge and
 /// list_commands know about it.
 struct CommandDescriptor
@@ -47,6 +60,8 @@ struct CommandDescriptor
     QJsonObject argsSchema;
     std::chrono::milliseconds defaultTimeout{std::chrono::minutes(1)};
     ExecutionMode mode = ExecutionMode::EventLoop;
+    /// Ignored in ExecutionMode::WorkerPool.
+    HandlerThread thread = HandlerThread::Registry;
     /// REST requests without X-Session-Id fail with no_session.
     bool requiresSession = false;
     Handler handler;
@@ -70,8 +85,10 @@ struct CommandInvocation
 /// runs them through createCommand().
 ///
 /// Ownership: the embedding app owns the registry and keeps it alive longer than any server using
-/// it. Threads: use it from the thread it lives on; handlers in ExecutionMode::WorkerPool run on
-/// its own QThreadPool (not the global one).
+/// it. Threads: register commands from the thread it lives on; createCommand(), contains(),
+/// commandNames(), describeCommands() and inFlightCount() may be called from any thread, since
+/// the servers' network threads use them. Handlers in ExecutionMode::WorkerPool run on its own
+/// QThreadPool (not the global one).
 class COMMANDBRIDGE_EXPORT CommandRegistry : public QObject
 {
     Q_OBJECT
@@ -90,9 +107,10 @@ public:
     /// The list_commands entries: name, description, args_schema and timeout_ms, sorted by name.
     QJsonArray describeCommands() const;
 
-    /// Prepares a command for \a invocation. Connect to its signals, then call start(). A request
-    /// that cannot run (unknown command, bad args, session mismatch, ...) still gets a context,
-    /// whose start() finishes it with the matching error.
+    /// Prepares a command for \a invocation on the calling thread, where the context lives.
+    /// Connect to its signals, then call start(). A request that cannot run (unknown command, bad
+    /// args, session mismatch, ...) still gets a context, whose start() finishes it with the
+    /// matching error.
     CommandContext *createCommand(const CommandInvocation &invocation);
 
     /// Upper bound for every command's timeout (spec: max_timeout_ms). Default 10 minutes.
@@ -100,12 +118,13 @@ public:
     std::chrono::milliseconds maxTimeout() const { return m_maxTimeout; }
 
     /// Commands started and not yet finished, over all front ends.
-    int inFlightCount() const { return m_inFlight; }
+    int inFlightCount() const { return m_inFlight.load(std::memory_order_relaxed); }
 
     QThreadPool *workerPool() const;
 
 Q_SIGNALS:
-    /// A command started running (after it passed validation).
+    /// A command started running (after it passed validation). Emitted on the thread its context
+    /// lives on: with network threads, only a Qt::DirectConnection may use \a context.
     void commandStarted(CommandBridge::CommandContext *context);
 
 private:
@@ -114,11 +133,14 @@ private:
     std::optional<CommandResult> validate(const Entry &entry, QJsonObject &args,
                                           const CommandInvocation &invocation) const;
 
-    std::map<QString, std::shared_ptr<Entry>> m_commands;
+    std::shared_ptr<const Entry> find(const QString &name) const;
+
+    mutable QReadWriteLock m_lock;
+    std::map<QString, std::shared_ptr<const Entry>> m_commands;
     std::unique_ptr<QThreadPool> m_pool;
     std::chrono::milliseconds m_maxTimeout{std::chrono::minutes(10)};
     QString m_errorString;
-    int m_inFlight = 0;
+    std::atomic<int> m_inFlight{0};
 };
 
 } // namespace CommandBridge

@@ -1,0 +1,99 @@
+// The commands both bridge benchmarks serve: the same `echo` and `burst` as the baselines.
+#pragma once
+
+#include <CommandBridge/commandbridgeserver.h>
+#include <CommandBridge/commandregistry.h>
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+
+namespace BridgeBench {
+
+/// Registers `echo` (answers its args) and `burst` (reports "1".."n" as progress, then answers
+/// {"n": n}), both Synchronous on \a thread.
+inline bool registerCommands(CommandBridge::CommandRegistry &registry,
+                             CommandBridge::HandlerThread thread)
+{
+    using namespace CommandBridge;
+    CommandDescriptor echo;
+    echo.name = QStringLiteral("echo");
+    echo.description = QStringLiteral("Answers its args");
+    echo.mode = ExecutionMode::Synchronous;
+    echo.thread = thread;
+    echo.handler = [](CommandContext &context) {
+        context.succeed(context.args());
+    };
+
+    CommandDescriptor burst;
+    burst.name = QStringLiteral("burst");
+    burst.description = QStringLiteral("Reports n progress messages, then answers");
+    burst.argsSchema = QJsonObject{
+        {QStringLiteral("type"), QStringLiteral("object")},
+        {QStringLiteral("properties"),
+         QJsonObject{
+             {QStringLiteral("n"), QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")},
+                                               {QStringLiteral("minimum"), 1},
+                                               {QStringLiteral("maximum"), 1000000}}}}},
+        {QStringLiteral("required"), QJsonArray{QStringLiteral("n")}},
+    };
+    burst.mode = ExecutionMode::Synchronous;
+    burst.thread = thread;
+    burst.handler = [](CommandContext &context) {
+        const int n = context.args().value(QStringLiteral("n")).toInt();
+        for (int i = 1; i <= n; ++i)
+            context.reportProgress(QString::number(i), 100.0 * i / n);
+        context.succeed(QJsonObject{{QStringLiteral("n"), n}});
+    };
+    return registry.registerCommand(echo) && registry.registerCommand(burst);
+}
+
+/// The options both benchmarks take besides their own.
+struct Options
+{
+    quint16 port = 0;
+    int networkThreads = 0;
+    CommandBridge::HandlerThread handlerThread = CommandBridge::HandlerThread::Network;
+};
+
+inline void addOptions(QCommandLineParser &parser)
+{
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("port"), QStringLiteral("TCP port on 127.0.0.1 (0: any)"),
+                      QStringLiteral("port"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("network-threads"),
+                      QStringLiteral("Threads serving the sockets (0: the main thread)"),
+                      QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("handler-thread"),
+                      QStringLiteral("Where echo and burst run: network or registry (main)"),
+                      QStringLiteral("thread"), QStringLiteral("network")});
+}
+
+/// False when an option is malformed.
+inline bool readOptions(const QCommandLineParser &parser, Options &options)
+{
+    bool portOk = false;
+    bool threadsOk = false;
+    const uint port = parser.value(QStringLiteral("port")).toUInt(&portOk);
+    options.networkThreads = parser.value(QStringLiteral("network-threads")).toInt(&threadsOk);
+    const QString thread = parser.value(QStringLiteral("handler-thread"));
+    options.port = quint16(port);
+    options.handlerThread = thread == QLatin1String("registry")
+                                ? CommandBridge::HandlerThread::Registry
+                                : CommandBridge::HandlerThread::Network;
+    return portOk && port <= 65535 && threadsOk && options.networkThreads >= 0 &&
+           options.networkThreads <= 64 &&
+           (thread == QLatin1String("registry") || thread == QLatin1String("network"));
+}
+
+/// Limits sized for load, not for a desktop app's defaults.
+inline CommandBridge::ServerOptions serverOptions(const Options &options)
+{
+    CommandBridge::ServerOptions server;
+    server.networkThreads = options.networkThreads;
+    server.maxConnections = 20000;
+    server.maxRestInFlight = 4096;
+    return server;
+}
+
+} // namespace BridgeBench

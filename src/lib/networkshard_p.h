@@ -1,0 +1,67 @@
+#pragma once
+
+#include <CommandBridge/commandbridgeserver.h>
+
+#include "connectionrouter_p.h"
+#include "restroutes_p.h"
+
+#include <QtCore/QObject>
+
+#include <atomic>
+#include <memory>
+
+QT_BEGIN_NAMESPACE
+class QHttpServer;
+QT_END_NAMESPACE
+
+namespace CommandBridge {
+
+class CommandRegistry;
+class RequestAdmission;
+class SessionStore;
+class WebSocketBridge;
+
+/// Everything that serves sockets on one thread: a connection router, the REST routes on their
+/// QHttpServer and the WebSocket bridge. A server has one on its own thread, or one on each of its
+/// network threads; they share the registry, the sessions, the admission rules and the counters
+/// behind the server-wide limits. Create, use and delete it on its own thread.
+class NetworkShard : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Shared
+    {
+        CommandRegistry *registry = nullptr;
+        SessionStore *sessions = nullptr;
+        const RequestAdmission *admission = nullptr;
+        RestRoutes::HealthSource health;
+        std::shared_ptr<std::atomic<int>> openConnections;
+        std::shared_ptr<std::atomic<int>> restInFlight;
+    };
+
+    explicit NetworkShard(const Shared &shared, QObject *parent = nullptr);
+    ~NetworkShard() override;
+
+    void setOptions(const ServerOptions &options);
+    ConnectionRouter *router() const { return m_router.get(); }
+    /// Open WebSocket connections; any thread may ask.
+    int connectionCount() const;
+
+    /// Ends running commands and closes the sockets (spec section 6); allClosed() follows.
+    void shutdown();
+    /// Pushes what is written to the sockets towards the kernel.
+    void flush();
+
+Q_SIGNALS:
+    void allClosed();
+
+private:
+    // Declared in dependency order: the front ends go before the router whose sockets they use.
+    std::unique_ptr<ConnectionRouter> m_router;
+    std::unique_ptr<QHttpServer> m_http;
+    std::unique_ptr<RestRoutes> m_rest;
+    std::unique_ptr<WebSocketBridge> m_webSockets;
+};
+
+} // namespace CommandBridge
