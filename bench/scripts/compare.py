@@ -452,20 +452,21 @@ class Comparison:
                     out.write(f"{c} {v:.0f}\n")
                 out.write("\n\n")
                 series.append(system)
-        plots = ", ".join(f"'{data}' index {i} with linespoints lw 2 pt 7 title '{name}'"
+        plots = ", ".join(f"'{data}' index {i} using 1:($2/1000) with linespoints lw 2 pt 7 "
+                          f"title '{name}'"
                           for i, name in enumerate(series))
+        counts = self.args.connection_counts
         script = f"""
 set terminal pngcairo size 900,560 font ",11"
 set output '{os.path.abspath(self.args.plot)}'
-set title 'WebSocket echo round trips/s, window 32 per connection (server on 1 core)'
+set title 'WebSocket echo, window 32 per connection, server on one core'
 set xlabel 'connections'
-set ylabel 'round trips per second'
-set logscale x 2
-set xtics ({", ".join(str(c) for c in self.args.connection_counts)})
-set format y '%.0s%c'
+set ylabel 'thousand round trips per second (log scale)'
+set logscale xy
+set xrange [{counts[0] / 1.5}:{counts[-1] * 1.5}]
+set xtics ({", ".join(str(c) for c in counts)})
 set grid
 set key outside right
-set yrange [0:*]
 plot {plots}
 """
         subprocess.run(["gnuplot"], input=script, text=True, check=True)
