@@ -73,6 +73,8 @@ private Q_SLOTS:
     void restCommandListEncodes();
     void serverSentEventFormat();
     void toJsonIsCompact();
+    void directEncodingMatchesQJsonDocument_data();
+    void directEncodingMatchesQJsonDocument();
 };
 
 void tst_MessageEncoder::progressEncodesAsSpecExample()
@@ -351,6 +353,43 @@ void tst_MessageEncoder::toJsonIsCompact()
     const QJsonObject object{{QStringLiteral("b"), QJsonArray{1, 2}},
                              {QStringLiteral("a"), QJsonObject{{QStringLiteral("x"), true}}}};
     QCOMPARE(Encoder::toJson(object), QByteArray(R"({"a":{"x":true},"b":[1,2]})"));
+}
+
+void tst_MessageEncoder::directEncodingMatchesQJsonDocument_data()
+{
+    QTest::addColumn<QJsonValue>("id");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QJsonValue>("value");
+    QTest::addColumn<double>("percent");
+
+    const QString awkward = QStringLiteral("quote \" backslash \\ tab \t nl \n ctl \x01 é € 😀");
+    QTest::newRow("plain") << QJsonValue(QStringLiteral("c1")) << QStringLiteral("count")
+                           << QJsonValue(QJsonObject{{QStringLiteral("n"), 3}}) << 30.0;
+    QTest::newRow("no id") << QJsonValue(QJsonValue::Undefined) << QStringLiteral("x")
+                           << QJsonValue() << -1.0;
+    QTest::newRow("integer id, fraction") << QJsonValue(7) << QStringLiteral("step 1/3")
+                                          << QJsonValue(QJsonArray{1, 2.5, true}) << 100.0 / 3;
+    QTest::newRow("largest exact id") << QJsonValue(qint64(9007199254740991))
+                                      << QStringLiteral("big") << QJsonValue(1e300) << 0.1;
+    QTest::newRow("escapes") << QJsonValue(awkward) << awkward << QJsonValue(awkward) << 1e-7;
+    QTest::newRow("number value") << QJsonValue(-0.5) << QString() << QJsonValue(42) << 99.99999;
+}
+
+void tst_MessageEncoder::directEncodingMatchesQJsonDocument()
+{
+    QFETCH(QJsonValue, id);
+    QFETCH(QString, text);
+    QFETCH(QJsonValue, value);
+    QFETCH(double, percent);
+
+    const CommandProgress progress{text, percent < 0 ? std::nullopt : std::optional(percent)};
+    QCOMPARE(Encoder::progressJson(id, text, progress),
+             Encoder::toJson(Encoder::progress(id, text, progress)));
+    for (const CommandResult &result :
+         {CommandResult::success(value), CommandResult::failure(text, text, value)}) {
+        QCOMPARE(Encoder::resultJson(id, text, result),
+                 Encoder::toJson(Encoder::result(id, text, result)));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_MessageEncoder)

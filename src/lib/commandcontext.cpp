@@ -7,7 +7,7 @@
 #include <QtCore/QMutex>
 #include <QtCore/QThread>
 #include <QtCore/QThreadPool>
-#include <QtCore/QTimer>
+#include <QtCore/QTimerEvent>
 #include <QtCore/QWaitCondition>
 
 #include <cmath>
@@ -144,14 +144,20 @@ void CommandContext::start()
     Q_EMIT started();
     Q_EMIT m_registry->commandStarted(this);
 
-    auto *timer = new QTimer(this);
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this, [this] {
-        abort(ErrorCode::Timeout,
-              QStringLiteral("Command timed out after %1 ms").arg(m_timeout.count()));
-    });
-    timer->start(m_timeout);
+    // A QBasicTimer, not a QTimer: a short command costs less than a QTimer's QObject.
+    m_timeoutTimer.start(int(m_timeout.count()), Qt::CoarseTimer, this);
     runHandler();
+}
+
+void CommandContext::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_timeoutTimer.timerId()) {
+        QObject::timerEvent(event);
+        return;
+    }
+    m_timeoutTimer.stop();
+    abort(ErrorCode::Timeout,
+          QStringLiteral("Command timed out after %1 ms").arg(m_timeout.count()));
 }
 
 void CommandContext::cancel()
@@ -181,6 +187,7 @@ void CommandContext::finish(const CommandResult &result)
     if (m_finished)
         return;
     m_finished = true;
+    m_timeoutTimer.stop();
     if (m_counted)
         --m_registry->m_inFlight;
     Q_EMIT finished(result);

@@ -2,7 +2,10 @@
 
 #include "protocol_p.h"
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+
+#include <algorithm>
 
 namespace CommandBridge::Encoder {
 namespace {
@@ -18,6 +21,45 @@ QJsonObject typed(QLatin1String type, const QJsonValue &id)
 QJsonObject failurePayload(const QString &code, const QString &message)
 {
     return QJsonObject{{Protocol::Key::code, code}, {Protocol::Key::message, message}};
+}
+
+/// Appends \a value as QJsonDocument writes it. Objects and arrays are Qt's own output; a scalar
+/// is wrapped in an array for Qt to write, except for the plain strings and finite numbers whose
+/// form is known.
+void appendJson(QByteArray &out, const QJsonValue &value)
+{
+    if (value.isObject()) {
+        out += QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+        return;
+    }
+    if (value.isArray()) {
+        out += QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+        return;
+    }
+    if (value.isString()) {
+        const QString text = value.toString();
+        const bool plain = std::all_of(text.begin(), text.end(), [](QChar c) {
+            return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"') &&
+                   c != QLatin1Char('\\');
+        });
+        if (plain) {
+            out += '"';
+            out += text.toLatin1();
+            out += '"';
+            return;
+        }
+    }
+    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    out += QByteArrayView(wrapped).sliced(1, wrapped.size() - 2);
+}
+
+void appendMember(QByteArray &out, char separator, QLatin1String key, const QJsonValue &value)
+{
+    out += separator;
+    out += '"';
+    out += QByteArrayView(key.data(), key.size());
+    out += "\":";
+    appendJson(out, value);
 }
 
 } // namespace
@@ -128,6 +170,37 @@ QByteArray serverSentEvent(const char *event, const QJsonObject &data)
 QByteArray toJson(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// Members in the order QJsonDocument writes them: sorted by key.
+QByteArray progressJson(const QJsonValue &id, const QString &command,
+                        const CommandProgress &progress)
+{
+    QByteArray out;
+    out.reserve(96 + progress.message.size());
+    appendMember(out, '{', Protocol::Key::command, command);
+    if (!id.isUndefined())
+        appendMember(out, ',', Protocol::Key::id, id);
+    appendMember(out, ',', Protocol::Key::message, progress.message);
+    if (progress.percent)
+        appendMember(out, ',', Protocol::Key::percent, *progress.percent);
+    appendMember(out, ',', Protocol::Key::type, Protocol::Type::commandProgress);
+    out += '}';
+    return out;
+}
+
+QByteArray resultJson(const QJsonValue &id, const QString &command, const CommandResult &result)
+{
+    QByteArray out;
+    out.reserve(128);
+    appendMember(out, '{', Protocol::Key::command, command);
+    if (!id.isUndefined())
+        appendMember(out, ',', Protocol::Key::id, id);
+    appendMember(out, ',', Protocol::Key::result, resultPayload(result));
+    appendMember(out, ',', Protocol::Key::success, result.isSuccess());
+    appendMember(out, ',', Protocol::Key::type, Protocol::Type::commandResult);
+    out += '}';
+    return out;
 }
 
 } // namespace CommandBridge::Encoder

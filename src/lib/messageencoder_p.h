@@ -52,5 +52,11 @@ QByteArray serverSentEvent(const char *event, const QJsonObject &data);
 /// Compact UTF-8 JSON.
 QByteArray toJson(const QJsonObject &object);
 
+/// toJson(progress(...)) and toJson(result(...)), byte for byte, written directly: these two are
+/// sent for every command, and building the envelope as a QJsonObject costs more than echo itself.
+QByteArray progressJson(const QJsonValue &id, const QString &command,
+                        const CommandProgress &progress);
+QByteArray resultJson(const QJsonValue &id, const QString &command, const CommandResult &result);
+
 } // namespace Encoder
 } // namespace CommandBridge

@@ -154,10 +154,11 @@ std::optional<QString> unsafeConstruct(const QJsonValue &root, const QJsonValue 
 
 /// valijson converts numbers to 64-bit integers for some checks; beyond that range the conversion
 /// is undefined, so such numbers are refused before validation.
+constexpr double hugeNumberLimit = 9.2e18;
+
 void findHugeNumbers(const QJsonValue &value, const QString &pointer, QJsonArray &details)
 {
-    static constexpr double limit = 9.2e18;
-    if (value.isDouble() && std::abs(value.toDouble()) >= limit) {
+    if (value.isDouble() && std::abs(value.toDouble()) >= hugeNumberLimit) {
         details.append(QJsonObject{
             {Protocol::Key::path, pointer},
             {Protocol::Key::message, QStringLiteral("Number is too large: at most 9.2e18")}});
@@ -171,6 +172,44 @@ void findHugeNumbers(const QJsonValue &value, const QString &pointer, QJsonArray
             findHugeNumbers(it.value(), pointer + QLatin1Char('/') + escapePointerToken(it.key()),
                             details);
     }
+}
+
+bool hasHugeNumber(const QJsonValue &value)
+{
+    if (value.isDouble())
+        return std::abs(value.toDouble()) >= hugeNumberLimit;
+    if (value.isArray()) {
+        const QJsonArray items = value.toArray();
+        return std::any_of(items.begin(), items.end(),
+                           [](const QJsonValue &item) { return hasHugeNumber(item); });
+    }
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        return std::any_of(object.begin(), object.end(),
+                           [](const QJsonValue &member) { return hasHugeNumber(member); });
+    }
+    return false;
+}
+
+/// The names of a schema that is {"type": "object", "properties": {NAME: {"type": "string"},
+/// ...}} and nothing else, as registry schemas of commands without their own args schema are;
+/// nullopt for any other schema.
+std::optional<QStringList> onlyStringProperties(const QJsonObject &schema)
+{
+    if (schema.size() != 2 || schema.value(QStringLiteral("type")) != QLatin1String("object"))
+        return std::nullopt;
+    const QJsonValue properties = schema.value(QStringLiteral("properties"));
+    if (!properties.isObject())
+        return std::nullopt;
+    QStringList names;
+    const QJsonObject declared = properties.toObject();
+    for (auto it = declared.begin(); it != declared.end(); ++it) {
+        if (it.value().toObject() !=
+            QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}})
+            return std::nullopt;
+        names.append(it.key());
+    }
+    return names;
 }
 
 } // namespace
@@ -194,15 +233,31 @@ SchemaValidator::compile(const QJsonObject &schema)
     } catch (const std::exception &error) {
         return QString::fromUtf8(error.what());
     }
+    validator->m_onlyStringProperties = onlyStringProperties(schema);
     return validator;
+}
+
+bool SchemaValidator::obviouslyMatches(const QJsonValue &value) const
+{
+    if (!m_onlyStringProperties || !value.isObject())
+        return false;
+    const QJsonObject object = value.toObject();
+    return std::all_of(m_onlyStringProperties->begin(), m_onlyStringProperties->end(),
+                       [&object](const QString &name) {
+                           const QJsonValue member = object.value(name);
+                           return member.isUndefined() || member.isString();
+                       });
 }
 
 QJsonArray SchemaValidator::validate(const QJsonValue &value) const
 {
-    QJsonArray hugeNumbers;
-    findHugeNumbers(value, QString(), hugeNumbers);
-    if (!hugeNumbers.isEmpty())
+    if (hasHugeNumber(value)) {
+        QJsonArray hugeNumbers;
+        findHugeNumbers(value, QString(), hugeNumbers);
         return hugeNumbers;
+    }
+    if (obviouslyMatches(value))
+        return {};
     valijson::Validator validator;
     valijson::ValidationResults results;
     const valijson::adapters::QtJsonAdapter adapter(value);

@@ -3,8 +3,10 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 #include <memory>
+#include <optional>
 #include <variant>
 
 namespace valijson {
@@ -30,7 +32,11 @@ public:
 
 private:
     SchemaValidator();
+    /// A match decided without valijson, for the simplest schemas; false means "ask valijson".
+    bool obviouslyMatches(const QJsonValue &value) const;
+
     std::unique_ptr<valijson::Schema> m_schema;
+    std::optional<QStringList> m_onlyStringProperties;
 };
 
 } // namespace CommandBridge

@@ -217,8 +217,7 @@ void WebSocketConnection::runCommand(const ClientMessage &message)
             [this, context, id, command](const CommandProgress &progress) {
                 if (m_closed)
                     return;
-                m_outgoing.pushProgress(context,
-                                        Encoder::toJson(Encoder::progress(id, command, progress)));
+                m_outgoing.pushProgress(context, Encoder::progressJson(id, command, progress));
                 checkBacklog();
             });
     connect(context, &CommandContext::finished, this,
@@ -228,7 +227,7 @@ void WebSocketConnection::runCommand(const ClientMessage &message)
                     m_byId.remove(key);
                 if (m_closed)
                     return;
-                m_outgoing.push(Encoder::toJson(Encoder::result(id, command, result)), context);
+                m_outgoing.push(Encoder::resultJson(id, command, result), context);
                 checkBacklog();
             });
     context->start();

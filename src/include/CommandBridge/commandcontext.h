@@ -3,6 +3,7 @@
 #include <CommandBridge/commandbridge_export.h>
 #include <CommandBridge/commandresult.h>
 
+#include <QtCore/QBasicTimer>
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QObject>
@@ -84,6 +85,9 @@ Q_SIGNALS:
     /// The handler should stop: the command was cancelled, timed out or aborted.
     void cancelRequested();
 
+protected:
+    void timerEvent(QTimerEvent *event) override;
+
 private:
     friend class CommandRegistry;
     CommandContext(CommandRegistry *registry, QObject *parent,
@@ -117,6 +121,7 @@ private:
     bool m_handlerRunning = false;
     bool m_counted = false;
     double m_lastPercent = 0.0;
+    QBasicTimer m_timeoutTimer;
     struct CrossThreadProgress;
     const std::unique_ptr<CrossThreadProgress> m_crossThread;
 };
