@@ -191,6 +191,12 @@ void DemoServerTest::badOptionExitsNonZeroAndSaysWhy_data()
     QTest::newRow("host not an address")
         << QStringList{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--host"),
                        QStringLiteral("not an address")};
+    QTest::newRow("network-threads not a number")
+        << QStringList{QStringLiteral("--network-threads"), QStringLiteral("two")};
+    QTest::newRow("network-threads negative")
+        << QStringList{QStringLiteral("--network-threads"), QStringLiteral("-1")};
+    QTest::newRow("network-threads too many")
+        << QStringList{QStringLiteral("--network-threads"), QStringLiteral("65")};
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--no-such-option")};
 }
 

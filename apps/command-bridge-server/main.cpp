@@ -233,6 +233,10 @@ int main(int argc, char *argv[])
          u"minutes"_s, u"30"_s},
         {u"max-connections"_s, u"Open connections; one more gets HTTP 503."_s, u"count"_s,
          u"1024"_s},
+        {u"network-threads"_s,
+         u"Threads serving the sockets (epoll, no cost per idle connection); 0 serves them on "
+         u"the main thread, where the commands run."_s,
+         u"count"_s, u"1"_s},
         {u"token"_s,
          u"Bearer token clients must present (REST: Authorization header; WebSocket: header, "
          u"?token= or an auth message). Visible in ps: prefer the environment variable "
@@ -274,7 +278,9 @@ int main(int argc, char *argv[])
     const auto maxMessageBytes = integerOption(parser, u"max-message-bytes"_s, 1, 1 << 30);
     const auto idleMinutes = integerOption(parser, u"session-idle-minutes"_s, 0, 7 * 24 * 60);
     const auto maxConnections = integerOption(parser, u"max-connections"_s, 1, 1000000);
-    if (!port || !maxInFlight || !maxMessageBytes || !idleMinutes || !maxConnections)
+    const auto networkThreads = integerOption(parser, u"network-threads"_s, 0, 64);
+    if (!port || !maxInFlight || !maxMessageBytes || !idleMinutes || !maxConnections ||
+        !networkThreads)
         return usageErrorStatus;
     const std::optional<QString> token = tokenOption(parser);
     const std::optional<QStringList> origins = allowedOrigins(parser);
@@ -299,6 +305,7 @@ int main(int argc, char *argv[])
     options.maxMessageBytes = *maxMessageBytes;
     options.sessionIdleTime = std::chrono::minutes(*idleMinutes);
     options.maxConnections = static_cast<int>(*maxConnections);
+    options.networkThreads = static_cast<int>(*networkThreads);
     options.token = *token;
     options.allowedOrigins = *origins;
     options.tls = tls;
