@@ -103,6 +103,8 @@ void ConnectionRouter::adopt(qintptr socketDescriptor, bool overCapacity)
         return;
     }
     new OpenConnection(socket, m_openConnections);
+    // Progress is many small writes: without this each burst can wait for a delayed ACK.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const auto refuseOverCapacity = [this, socket] {
         refuse(socket, {503, errorCodeString(ErrorCode::Busy),
                         QStringLiteral("Too many connections (limit %1)").arg(m_maxConnections)});

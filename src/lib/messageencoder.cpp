@@ -53,12 +53,17 @@ void appendJson(QByteArray &out, const QJsonValue &value)
     out += QByteArrayView(wrapped).sliced(1, wrapped.size() - 2);
 }
 
-void appendMember(QByteArray &out, char separator, QLatin1String key, const QJsonValue &value)
+void appendKey(QByteArray &out, char separator, QLatin1String key)
 {
     out += separator;
     out += '"';
     out += QByteArrayView(key.data(), key.size());
     out += "\":";
+}
+
+void appendMember(QByteArray &out, char separator, QLatin1String key, const QJsonValue &value)
+{
+    appendKey(out, separator, key);
     appendJson(out, value);
 }
 
@@ -191,12 +196,15 @@ QByteArray progressJson(const QJsonValue &id, const QString &command,
 
 QByteArray resultJson(const QJsonValue &id, const QString &command, const CommandResult &result)
 {
+    QByteArray payload;
+    appendJson(payload, resultPayload(result));
     QByteArray out;
-    out.reserve(128);
+    out.reserve(96 + command.size() + payload.size());
     appendMember(out, '{', Protocol::Key::command, command);
     if (!id.isUndefined())
         appendMember(out, ',', Protocol::Key::id, id);
-    appendMember(out, ',', Protocol::Key::result, resultPayload(result));
+    appendKey(out, ',', Protocol::Key::result);
+    out += payload;
     appendMember(out, ',', Protocol::Key::success, result.isSuccess());
     appendMember(out, ',', Protocol::Key::type, Protocol::Type::commandResult);
     out += '}';
