@@ -9,6 +9,9 @@
 #include <QtCore/QThread>
 #include <QtCore/QThreadPool>
 
+#include <utility>
+#include <vector>
+
 namespace CommandBridge {
 
 struct CommandRegistry::Entry
@@ -17,6 +20,7 @@ struct CommandRegistry::Entry
     /// The app's schema plus the optional "session_id" every command accepts.
     QJsonObject schema;
     std::unique_ptr<SchemaValidator> validator;
+    std::vector<std::pair<QString, QJsonValue>> defaults;
 };
 
 namespace {
@@ -38,14 +42,17 @@ QJsonObject withSessionIdProperty(QJsonObject schema)
     return schema;
 }
 
-void applyDefaults(const QJsonObject &schema, QJsonObject &args)
+/// The top-level "default" values of \a schema's properties, found once at registration.
+std::vector<std::pair<QString, QJsonValue>> propertyDefaults(const QJsonObject &schema)
 {
+    std::vector<std::pair<QString, QJsonValue>> defaults;
     const QJsonObject properties = schema.value(QStringLiteral("properties")).toObject();
     for (auto it = properties.begin(); it != properties.end(); ++it) {
         const QJsonValue defaultValue = it.value().toObject().value(QStringLiteral("default"));
-        if (!defaultValue.isUndefined() && !args.contains(it.key()))
-            args.insert(it.key(), defaultValue);
+        if (!defaultValue.isUndefined())
+            defaults.emplace_back(it.key(), defaultValue);
     }
+    return defaults;
 }
 
 } // namespace
@@ -91,6 +98,7 @@ bool CommandRegistry::registerCommand(const CommandDescriptor &descriptor)
 
     auto entry = std::make_shared<Entry>();
     entry->schema = withSessionIdProperty(descriptor.argsSchema);
+    entry->defaults = propertyDefaults(entry->schema);
     auto compiled = SchemaValidator::compile(entry->schema);
     if (auto *error = std::get_if<QString>(&compiled)) {
         m_errorString =
@@ -181,7 +189,10 @@ std::optional<CommandResult> CommandRegistry::validate(const Entry &entry, QJson
             ErrorCode::InvalidArgs,
             QStringLiteral("Args do not match the schema of %1").arg(descriptor.name), problems);
     }
-    applyDefaults(entry.schema, args);
+    for (const auto &[name, defaultValue] : entry.defaults) {
+        if (!args.contains(name))
+            args.insert(name, defaultValue);
+    }
     return std::nullopt;
 }
 
