@@ -7,6 +7,9 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
+#include <QtNetwork/QHostAddress>
+
+#include <cstdio>
 
 namespace BridgeBench {
 
@@ -95,5 +98,27 @@ inline CommandBridge::ServerOptions serverOptions(const Options &options)
     server.maxRestInFlight = 4096;
     return server;
 }
+
+/// The registry with `echo` and `burst`, served on 127.0.0.1.
+struct Bridge
+{
+    CommandBridge::CommandRegistry registry;
+    CommandBridge::CommandBridgeServer server{&registry};
+
+    /// Registers the commands and listens; false, with the reason on stderr, when it cannot.
+    bool start(const Options &options)
+    {
+        if (!registerCommands(registry, options.handlerThread)) {
+            std::fprintf(stderr, "%s\n", qPrintable(registry.errorString()));
+            return false;
+        }
+        server.setOptions(serverOptions(options));
+        if (!server.listen(QHostAddress::LocalHost, options.port)) {
+            std::fprintf(stderr, "%s\n", qPrintable(server.errorString()));
+            return false;
+        }
+        return true;
+    }
+};
 
 } // namespace BridgeBench

@@ -4,9 +4,6 @@
 #include "benchcommands.h"
 
 #include <QtCore/QCoreApplication>
-#include <QtNetwork/QHostAddress>
-
-#include <cstdio>
 
 int main(int argc, char *argv[])
 {
@@ -19,16 +16,10 @@ int main(int argc, char *argv[])
     if (!BridgeBench::readOptions(parser, options))
         parser.showHelp(2);
 
-    CommandBridge::CommandRegistry registry;
-    if (!BridgeBench::registerCommands(registry, options.handlerThread))
-        qFatal("%s", qPrintable(registry.errorString()));
-    CommandBridge::CommandBridgeServer server(&registry);
-    server.setOptions(BridgeBench::serverOptions(options));
-    if (!server.listen(QHostAddress::LocalHost, options.port)) {
-        std::fprintf(stderr, "%s\n", qPrintable(server.errorString()));
+    BridgeBench::Bridge bridge;
+    if (!bridge.start(options))
         return 1;
-    }
     BenchServer::quitOnTerminationSignals(app);
-    BenchServer::announcePort(server.serverPort());
+    BenchServer::announcePort(bridge.server.serverPort());
     return app.exec();
 }

@@ -8,7 +8,6 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QTimer>
-#include <QtNetwork/QHostAddress>
 
 #include <algorithm>
 #include <chrono>
@@ -95,15 +94,9 @@ int main(int argc, char *argv[])
     if (!BridgeBench::readOptions(parser, options) || !secondsOk || seconds < 1 || seconds > 3600)
         parser.showHelp(2);
 
-    CommandBridge::CommandRegistry registry;
-    if (!BridgeBench::registerCommands(registry, options.handlerThread))
-        qFatal("%s", qPrintable(registry.errorString()));
-    CommandBridge::CommandBridgeServer server(&registry);
-    server.setOptions(BridgeBench::serverOptions(options));
-    if (!server.listen(QHostAddress::LocalHost, options.port)) {
-        std::fprintf(stderr, "%s\n", qPrintable(server.errorString()));
+    BridgeBench::Bridge bridge;
+    if (!bridge.start(options))
         return 1;
-    }
     BenchServer::quitOnTerminationSignals(app);
 
     FrameClock frames;
@@ -115,6 +108,6 @@ int main(int argc, char *argv[])
         std::fflush(stdout);
         QCoreApplication::quit();
     });
-    BenchServer::announcePort(server.serverPort());
+    BenchServer::announcePort(bridge.server.serverPort());
     return app.exec();
 }
