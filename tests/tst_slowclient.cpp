@@ -516,13 +516,16 @@ void tst_SlowClient::registerCommands()
     };
     QVERIFY2(m_fixture->registry()->registerCommand(pool),
              qPrintable(m_fixture->registry()->errorString()));
-    QObject::connect(m_fixture->registry(), &CommandRegistry::commandStarted, m_fixture->registry(),
-                     [probe](CommandContext *context) {
-                         if (context->command() != QStringLiteral("flood_pool"))
-                             return;
-                         QObject::connect(context, &CommandContext::progressed, context,
-                                          [probe] { ++probe->poolProgressDelivered; });
-                     });
+    // Direct: with network threads the context lives, and may already be gone, elsewhere.
+    QObject::connect(
+        m_fixture->registry(), &CommandRegistry::commandStarted, m_fixture->registry(),
+        [probe](CommandContext *context) {
+            if (context->command() != QStringLiteral("flood_pool"))
+                return;
+            QObject::connect(context, &CommandContext::progressed, context,
+                             [probe] { ++probe->poolProgressDelivered; });
+        },
+        Qt::DirectConnection);
 
     CommandDescriptor blob;
     blob.name = QStringLiteral("blob");

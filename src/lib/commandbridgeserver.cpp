@@ -145,8 +145,14 @@ void CommandBridgeServerPrivate::finishShutdown()
     if (shutdownGrace)
         shutdownGrace->stop();
     // REST answers written during shutdown must leave before the embedding app quits its loop.
-    for (NetworkShard *shard : shards)
-        runOn(shard, [shard] { shard->flush(); });
+    // A network thread flushes in turn, before the server's teardown reaches it, without making
+    // this thread wait behind whatever it is still writing.
+    for (NetworkShard *shard : shards) {
+        if (networkThreads.empty())
+            shard->flush();
+        else
+            QMetaObject::invokeMethod(shard, &NetworkShard::flush, Qt::QueuedConnection);
+    }
     Q_EMIT q->shutdownFinished();
 }
 

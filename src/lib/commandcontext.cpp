@@ -32,6 +32,13 @@ struct CommandContext::CrossThreadProgress
     bool resultGiven = false;
 };
 
+/// How a stand-in reaches the context it stands in for, while that one lives.
+struct CommandContext::StandInLink
+{
+    QMutex mutex;
+    CommandContext *target = nullptr;
+};
+
 CommandContext::CommandContext(CommandRegistry *registry, QObject *parent,
                                std::shared_ptr<const CommandDescriptor> descriptor,
                                const QString &command, const QJsonObject &args,
@@ -50,7 +57,13 @@ CommandContext::CommandContext(CommandRegistry *registry, QObject *parent,
     , m_crossThread(std::make_unique<CrossThreadProgress>())
 {}
 
-CommandContext::~CommandContext() = default;
+CommandContext::~CommandContext()
+{
+    if (m_standInLink) {
+        QMutexLocker locker(&m_standInLink->mutex);
+        m_standInLink->target = nullptr;
+    }
+}
 
 QString CommandContext::sessionId() const
 {
@@ -242,28 +255,38 @@ void CommandContext::runHandler()
 
 /// The handler may parent timers to its context and connect to it, so it gets a stand-in living on
 /// the registry's thread. The stand-in forwards its progress and result here through the
-/// thread-safe reporting path (bounded like a worker's) and is stopped when this is; this context
-/// counts the handler as running until the stand-in is gone, so it outlives every forward.
+/// thread-safe reporting path (bounded like a worker's), through a link this context cuts when it
+/// is destroyed, and is stopped when this is. So neither waits for the other: this context may go
+/// once it has its result even if its thread ends before the stand-in is done.
 void CommandContext::runOnRegistryThread()
 {
     auto *standIn = new CommandContext(m_registry, nullptr, m_descriptor, m_command, m_args,
                                        m_session, m_requestId, m_timeout, std::nullopt);
+    m_standInLink = std::make_shared<StandInLink>();
+    m_standInLink->target = this;
+    const std::shared_ptr<StandInLink> link = m_standInLink;
     connect(
-        standIn, &CommandContext::progressed, this,
-        [this](const CommandProgress &progress) {
-            reportProgress(progress.message, progress.percent.value_or(-1.0));
+        standIn, &CommandContext::progressed, standIn,
+        [link](const CommandProgress &progress) {
+            QMutexLocker locker(&link->mutex);
+            if (link->target)
+                link->target->reportProgress(progress.message, progress.percent.value_or(-1.0));
         },
         Qt::DirectConnection);
     connect(
-        standIn, &CommandContext::finished, this,
-        [this](const CommandResult &result) { giveResult(result); }, Qt::DirectConnection);
-    connect(
-        standIn, &QObject::destroyed, this, [this] { handlerReturned(); }, Qt::QueuedConnection);
+        standIn, &CommandContext::finished, standIn,
+        [link](const CommandResult &result) {
+            QMutexLocker locker(&link->mutex);
+            if (link->target)
+                link->target->giveResult(result);
+        },
+        Qt::DirectConnection);
     connect(this, &CommandContext::cancelRequested, standIn, [standIn] {
         standIn->stop(CommandResult::failure(ErrorCode::Cancelled, QStringLiteral("Stopped")));
     });
     standIn->moveToThread(m_registry->thread());
     QMetaObject::invokeMethod(standIn, &CommandContext::runAsStandIn, Qt::QueuedConnection);
+    m_handlerRunning = false;
 }
 
 void CommandContext::runAsStandIn()

@@ -308,7 +308,10 @@ WebSocketBridge::WebSocketBridge(CommandRegistry *registry, SessionStore *sessio
 
 WebSocketBridge::~WebSocketBridge()
 {
-    const QSet<WebSocketConnection *> connections = m_connections;
+    // Closed connections awaiting their deleteLater too: each releases its session through the
+    // bridge, which must still be whole, not the QObject left for ~QObject to delete children.
+    const QList<WebSocketConnection *> connections =
+        findChildren<WebSocketConnection *>(Qt::FindDirectChildrenOnly);
     for (WebSocketConnection *connection : connections)
         delete connection;
 }

@@ -124,6 +124,8 @@ private:
     QBasicTimer m_timeoutTimer;
     struct CrossThreadProgress;
     const std::unique_ptr<CrossThreadProgress> m_crossThread;
+    struct StandInLink;
+    std::shared_ptr<StandInLink> m_standInLink;
 };
 
 } // namespace CommandBridge
