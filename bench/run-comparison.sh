@@ -23,8 +23,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-# The project's own build dependencies first, then what only the benchmark needs.
-"$root/scripts/install-deps.sh"
+# The project's build dependencies and, in the same go, what only the benchmark needs.
 # By command, not by package: Node.js from elsewhere (e.g. NodeSource, whose nodejs conflicts
 # with Debian's npm) is as good as Debian's.
 declare -A package_of=([wrk]=wrk [gnuplot]=gnuplot-nox [node]=nodejs [npm]=npm [python3]=python3
@@ -33,16 +32,7 @@ missing=()
 for command in "${!package_of[@]}"; do
     command -v "$command" >/dev/null || missing+=("${package_of[$command]}")
 done
-if [[ ${#missing[@]} -gt 0 ]]; then
-    if [[ $(id -u) -ne 0 ]]; then
-        echo "run-comparison.sh: missing Debian packages: ${missing[*]}; run as root once" >&2
-        exit 1
-    fi
-    echo "run-comparison.sh: installing ${missing[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+bash "$root/scripts/install-deps.sh" "${missing[@]}"
 
 if [[ $build -eq 1 ]]; then
     cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what CommandBridge needs to build, run and test on Debian 12, and nothing else.
+# Installs what CommandBridge needs to build, run and test on Debian 12, and nothing else, plus
+# the packages given as arguments (what run-fuzz.sh and bench/run-comparison.sh need besides).
 # Idempotent: packages already installed are left alone, and apt-get runs only when one is missing.
 # Without root it succeeds only when everything is already there.
 set -euo pipefail
@@ -26,6 +27,7 @@ packages=(
     qml6-module-qtquick-templates
     qml6-module-qtquick-window
     qml6-module-qttest  # QtQuickTest tests of the panel
+    "$@"
 )
 
 is_installed() {

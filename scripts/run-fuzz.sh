@@ -8,26 +8,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build-fuzz"
 
-bash "$root/scripts/install-deps.sh"
-
 # Debian 12 names: clang-14 is the compiler, libclang-rt-14-dev holds libFuzzer and the sanitizer
 # runtimes.
-packages=(clang-14 libclang-rt-14-dev)
-missing=()
-for package in "${packages[@]}"; do
-    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null)" == "installed" ]] ||
-        missing+=("$package")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-    if [[ $(id -u) -ne 0 ]]; then
-        echo "run-fuzz.sh: missing Debian packages: ${missing[*]}; run as root to install them." >&2
-        exit 1
-    fi
-    echo "run-fuzz.sh: installing ${missing[*]}" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+bash "$root/scripts/install-deps.sh" clang-14 libclang-rt-14-dev
 
 generator=()
 [[ -f "$build/CMakeCache.txt" ]] || generator=(-G Ninja)
