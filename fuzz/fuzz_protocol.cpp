@@ -85,18 +85,23 @@ const SchemaValidator &argsValidator()
 
 const RequestAdmission &admission(bool loopbackOnly)
 {
-    static const auto make = [](bool loopback) {
-        RequestAdmission result;
-        result.setPolicy(RequestAdmission::Policy{
+    // Made in place: an admission holds a mutex, so it cannot be copied out of a factory.
+    static const auto configure = [](RequestAdmission &admission, bool loopback) {
+        admission.setPolicy(RequestAdmission::Policy{
             QStringLiteral("s3cret-token"),
             {QStringLiteral("https://app.example"), QStringLiteral("http://localhost:5173")},
             loopback,
             1024,
         });
-        return result;
     };
-    static const RequestAdmission loopback = make(true);
-    static const RequestAdmission anyHost = make(false);
+    static RequestAdmission loopback;
+    static RequestAdmission anyHost;
+    static const bool configured = [] {
+        configure(loopback, true);
+        configure(anyHost, false);
+        return true;
+    }();
+    Q_UNUSED(configured);
     return loopbackOnly ? loopback : anyHost;
 }
 
