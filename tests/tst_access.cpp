@@ -3,6 +3,7 @@
 // HTTP status or close code and its JSON error code; every way in is checked to work.
 
 #include "bridgefixture.h"
+#include "rawhttpclient.h"
 #include "wsclient.h"
 
 #include <CommandBridge/commandbridgeserver.h>
@@ -157,84 +158,6 @@ private:
     bool m_hasBody = false;
     QByteArray m_body;
     QList<QPair<QByteArray, QByteArray>> m_headers;
-};
-
-struct HttpResponse
-{
-    int status = 0;
-    /// Lower-case names.
-    QMap<QByteArray, QByteArray> headers;
-    QByteArray body;
-
-    QByteArray mediaType() const
-    {
-        const QByteArray type = headers.value("content-type");
-        const qsizetype semicolon = type.indexOf(';');
-        return (semicolon < 0 ? type : type.left(semicolon)).trimmed().toLower();
-    }
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
-
-/// One TCP connection to the server speaking raw HTTP/1.1: writes what it is given and parses
-/// the responses (status line, headers, Content-Length body). After a 101 the rest is WebSocket
-/// frames and stays unparsed.
-class RawHttpClient
-{
-public:
-    explicit RawHttpClient(quint16 port)
-    {
-        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] {
-            m_buffer += m_socket.readAll();
-            parse();
-        });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-    }
-
-    /// Bytes written before the connection is up wait in the socket and leave on connect.
-    void send(const QByteArray &bytes) { m_socket.write(bytes); }
-    bool isDisconnected() const { return m_socket.state() == QAbstractSocket::UnconnectedState; }
-    const QList<HttpResponse> &responses() const { return m_responses; }
-
-private:
-    void parse()
-    {
-        while (!m_upgraded) {
-            const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
-            if (headEnd < 0)
-                return;
-            const QList<QByteArray> lines = m_buffer.left(headEnd).split('\n');
-            const QList<QByteArray> statusLine = lines.constFirst().trimmed().split(' ');
-            HttpResponse response;
-            response.status = statusLine.size() >= 2 && statusLine.at(0).startsWith("HTTP/1.")
-                                  ? statusLine.at(1).toInt()
-                                  : -1;
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const qsizetype colon = lines.at(i).indexOf(':');
-                if (colon > 0) {
-                    response.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
-                                            lines.at(i).mid(colon + 1).trimmed());
-                }
-            }
-            const qsizetype bodyStart = headEnd + 4;
-            if (response.status == 101) {
-                m_upgraded = true;
-                m_buffer.remove(0, bodyStart);
-                m_responses.append(response);
-                return;
-            }
-            const qsizetype length = response.headers.value("content-length", "0").toLongLong();
-            if (m_buffer.size() < bodyStart + length)
-                return;
-            response.body = m_buffer.mid(bodyStart, length);
-            m_buffer.remove(0, bodyStart + length);
-            m_responses.append(response);
-        }
-    }
-
-    QTcpSocket m_socket;
-    QByteArray m_buffer;
-    QList<HttpResponse> m_responses;
-    bool m_upgraded = false;
 };
 
 QNetworkRequest upgradeRequest(const QUrl &url, const QByteArray &origin,

@@ -3,6 +3,7 @@
 // connection that never completes its request head (or WebSocket upgrade) is dropped.
 
 #include "bridgefixture.h"
+#include "rawhttpclient.h"
 #include "wsclient.h"
 
 #include <CommandBridge/commandbridgeserver.h>
@@ -57,75 +58,6 @@ QByteArray slowRunRequest(quint16 port, const QByteArray &args)
            "\r\nContent-Type: application/json\r\nContent-Length: " +
            QByteArray::number(args.size()) + "\r\n\r\n" + args;
 }
-
-struct HttpResponse
-{
-    int status = 0;
-    /// Lower-case names.
-    QMap<QByteArray, QByteArray> headers;
-    QByteArray body;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
-
-/// One TCP connection speaking raw HTTP/1.1; parses each response (Content-Length bodies).
-class RawHttpClient
-{
-public:
-    explicit RawHttpClient(quint16 port)
-    {
-        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] {
-            const QByteArray fresh = m_socket.readAll();
-            m_received += fresh;
-            m_buffer += fresh;
-            parse();
-        });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
-    }
-
-    void send(const QByteArray &bytes) { m_socket.write(bytes); }
-    void close() { m_socket.abort(); }
-    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-    bool isDisconnected() const { return m_socket.state() == QAbstractSocket::UnconnectedState; }
-    const QList<HttpResponse> &responses() const { return m_responses; }
-    /// Every byte received, parsed or not.
-    QByteArray received() const { return m_received; }
-
-private:
-    void parse()
-    {
-        for (;;) {
-            const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
-            if (headEnd < 0)
-                return;
-            const QList<QByteArray> lines = m_buffer.left(headEnd).split('\n');
-            const QList<QByteArray> statusLine = lines.constFirst().trimmed().split(' ');
-            HttpResponse response;
-            response.status = statusLine.size() >= 2 && statusLine.at(0).startsWith("HTTP/1.")
-                                  ? statusLine.at(1).toInt()
-                                  : -1;
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const qsizetype colon = lines.at(i).indexOf(':');
-                if (colon > 0) {
-                    response.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
-                                            lines.at(i).mid(colon + 1).trimmed());
-                }
-            }
-            const qsizetype bodyStart = headEnd + 4;
-            const qsizetype length = response.headers.value("content-length", "0").toLongLong();
-            if (m_buffer.size() < bodyStart + length)
-                return;
-            response.body = m_buffer.mid(bodyStart, length);
-            m_buffer.remove(0, bodyStart + length);
-            m_responses.append(response);
-        }
-    }
-
-    QTcpSocket m_socket;
-    QByteArray m_buffer;
-    QByteArray m_received;
-    QList<HttpResponse> m_responses;
-};
 
 } // namespace
 

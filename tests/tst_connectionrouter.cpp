@@ -2,6 +2,7 @@
 // the first request of each connection and hands it to the WebSocket or the HTTP server.
 
 #include "democommands.h"
+#include "rawhttpclient.h"
 
 #include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandregistry.h>
@@ -22,6 +23,7 @@
 #include <memory>
 
 using namespace CommandBridge;
+using namespace CommandBridgeTest;
 
 char *toString(const QJsonObject &object)
 {
@@ -38,95 +40,6 @@ QJsonObject object(const QByteArray &json)
         qFatal("Test JSON is not an object: %s", json.constData());
     return document.object();
 }
-
-struct RawResponse
-{
-    int status = 0;
-    /// Lower-case names.
-    QMap<QByteArray, QByteArray> headers;
-    QByteArray body;
-
-    QByteArray mediaType() const
-    {
-        const QByteArray type = headers.value("content-type");
-        const qsizetype semicolon = type.indexOf(';');
-        return (semicolon < 0 ? type : type.left(semicolon)).trimmed().toLower();
-    }
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
-
-/// A raw TCP client that collects the HTTP/1.1 responses it receives, in order. After a 101
-/// response the rest of the stream is WebSocket frames and is left unparsed.
-class RawClient
-{
-public:
-    explicit RawClient(quint16 port)
-        : m_port(port)
-    {
-        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] {
-            m_buffer += m_socket.readAll();
-            parse();
-        });
-    }
-
-    void connectToServer() { m_socket.connectToHost(QHostAddress::LocalHost, m_port); }
-    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
-    bool isDisconnected() const { return m_socket.state() == QAbstractSocket::UnconnectedState; }
-    void write(const QByteArray &bytes)
-    {
-        // Before the connection is up the bytes wait in the socket's buffer and go out on
-        // connect; flushing then would only warn.
-        m_socket.write(bytes);
-        if (isConnected())
-            m_socket.flush();
-    }
-    QTcpSocket &socket() { return m_socket; }
-    const QList<RawResponse> &responses() const { return m_responses; }
-    /// Bytes received after the last complete response.
-    QByteArray pending() const { return m_buffer; }
-
-private:
-    void parse()
-    {
-        while (!m_upgraded) {
-            const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
-            if (headEnd < 0)
-                return;
-            const QList<QByteArray> lines = m_buffer.left(headEnd).split('\n');
-            RawResponse response;
-            const QList<QByteArray> statusLine = lines.constFirst().trimmed().split(' ');
-            if (statusLine.size() < 2 || !statusLine.at(0).startsWith("HTTP/1."))
-                return;
-            response.status = statusLine.at(1).toInt();
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const qsizetype colon = lines.at(i).indexOf(':');
-                if (colon > 0)
-                    response.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
-                                            lines.at(i).mid(colon + 1).trimmed());
-            }
-            const qsizetype bodyStart = headEnd + 4;
-            if (response.status == 101) {
-                m_upgraded = true;
-                m_responses.append(response);
-                m_buffer.remove(0, bodyStart);
-                return;
-            }
-            const qsizetype length = response.headers.value("content-length", "0").toLongLong();
-            if (m_buffer.size() < bodyStart + length)
-                return;
-            response.body = m_buffer.mid(bodyStart, length);
-            m_buffer.remove(0, bodyStart + length);
-            m_responses.append(response);
-        }
-    }
-
-    quint16 m_port;
-    QTcpSocket m_socket;
-    QByteArray m_buffer;
-    QList<RawResponse> m_responses;
-    bool m_upgraded = false;
-};
 
 QByteArray healthRequest(quint16 port)
 {
@@ -233,13 +146,13 @@ void ConnectionRouterTest::serverUrlsNameTheListeningPort()
 
 void ConnectionRouterTest::pipelinedRequestsGetResponsesInOrder()
 {
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
     QTRY_VERIFY(client.isConnected());
-    client.write(healthRequest(port()) + commandsRequest(port()) + healthRequest(port()));
+    client.send(healthRequest(port()) + commandsRequest(port()) + healthRequest(port()));
 
     QTRY_COMPARE(client.responses().size(), 3);
-    for (const RawResponse &response : client.responses()) {
+    for (const HttpResponse &response : client.responses()) {
         QCOMPARE(response.status, 200);
         QCOMPARE(response.mediaType(), QByteArray("application/json"));
     }
@@ -255,11 +168,11 @@ void ConnectionRouterTest::pipelinedResponsesKeepRequestOrderBehindASlowRun()
 {
     // HTTP/1.1 (RFC 9112, 9.3.2): responses to pipelined requests come in request order, or the
     // client pairs each response with the wrong request.
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
     QTRY_VERIFY(client.isConnected());
-    client.write(commandRequest(port(), "count", R"({"to":3,"interval_ms":100})") +
-                 healthRequest(port()) + echoRequest(port(), R"({"last":true})"));
+    client.send(commandRequest(port(), "count", R"({"to":3,"interval_ms":100})") +
+                healthRequest(port()) + echoRequest(port(), R"({"last":true})"));
 
     QTRY_COMPARE(client.responses().size(), 3);
     QEXPECT_FAIL("",
@@ -291,7 +204,7 @@ void ConnectionRouterTest::slowlySentRequestIsAnswered()
     QFETCH(QByteArray, expectedBody);
     request.replace("127.0.0.1:0", QByteArray("127.0.0.1:" + QByteArray::number(port())));
 
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
     QTRY_VERIFY(client.isConnected());
 
@@ -304,7 +217,7 @@ void ConnectionRouterTest::slowlySentRequestIsAnswered()
     dribble.setInterval(5);
     connect(&dribble, &QTimer::timeout, this, [&] {
         answeredEarly = answeredEarly || !client.responses().isEmpty();
-        client.write(request.mid(written, bytesPerTick));
+        client.send(request.mid(written, bytesPerTick));
         written += bytesPerTick;
         ++ticks;
         if (written >= request.size())
@@ -316,7 +229,7 @@ void ConnectionRouterTest::slowlySentRequestIsAnswered()
     QVERIFY(ticks > 10);
     QVERIFY(!answeredEarly);
     QTRY_COMPARE(client.responses().size(), 1);
-    const RawResponse response = client.responses().constFirst();
+    const HttpResponse response = client.responses().constFirst();
     QCOMPARE(response.status, 200);
     QCOMPARE(response.mediaType(), QByteArray("application/json"));
     if (expectedBody.isEmpty())
@@ -343,12 +256,12 @@ void ConnectionRouterTest::requestSentWithTheConnectIsAnswered()
 
     // Written while still connecting: the bytes follow the handshake at once, so they are already
     // buffered when the server first looks at the connection.
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
-    client.write(requests);
+    client.send(requests);
 
     QTRY_COMPARE(client.responses().size(), responses);
-    for (const RawResponse &response : client.responses()) {
+    for (const HttpResponse &response : client.responses()) {
         QCOMPARE(response.status, 200);
         QCOMPARE(response.mediaType(), QByteArray("application/json"));
     }
@@ -364,12 +277,12 @@ void ConnectionRouterTest::webSocketAndRestShareThePort()
     QWebSocket second;
     QSignalSpy firstMessages(&first, &QWebSocket::textMessageReceived);
     QSignalSpy secondMessages(&second, &QWebSocket::textMessageReceived);
-    RawClient rest(port());
+    RawHttpClient rest(port(), RawHttpClient::Connect::Later);
 
     // All three at once, on the one port.
     first.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws").arg(port())));
     rest.connectToServer();
-    rest.write(healthRequest(port()));
+    rest.send(healthRequest(port()));
     second.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws?session=shared").arg(port())));
 
     QTRY_COMPARE(firstMessages.size(), 1);
@@ -388,7 +301,7 @@ void ConnectionRouterTest::webSocketAndRestShareThePort()
     first.sendTextMessage(QStringLiteral(R"({"type":"ping","id":1})"));
     second.sendTextMessage(
         QStringLiteral(R"({"type":"command","id":"e","command":"echo","args":{"x":1}})"));
-    rest.write(echoRequest(port(), R"({"y":2})"));
+    rest.send(echoRequest(port(), R"({"y":2})"));
     QTRY_COMPARE(firstMessages.size(), 2);
     QTRY_COMPARE(secondMessages.size(), 2);
     QTRY_COMPARE(rest.responses().size(), 2);
@@ -414,12 +327,12 @@ void ConnectionRouterTest::upgradeToAnotherPathIsRefusedWith404Json()
 {
     QFETCH(QByteArray, target);
 
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
-    client.write(upgradeRequest(port(), target));
+    client.send(upgradeRequest(port(), target));
 
     QTRY_COMPARE(client.responses().size(), 1);
-    const RawResponse response = client.responses().constFirst();
+    const HttpResponse response = client.responses().constFirst();
     QCOMPARE(response.status, 404);
     QCOMPARE(response.mediaType(), QByteArray("application/json"));
     QJsonObject expected = object(R"({"success":false,"result":{"code":"not_found"}})");
@@ -451,12 +364,12 @@ void ConnectionRouterTest::upgradeSessionIsCheckedAtTheHandshake()
     QFETCH(QByteArray, query);
     QFETCH(int, status);
 
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
-    client.write(upgradeRequest(port(), "/ws?" + query));
+    client.send(upgradeRequest(port(), "/ws?" + query));
 
     QTRY_COMPARE(client.responses().size(), 1);
-    const RawResponse response = client.responses().constFirst();
+    const HttpResponse response = client.responses().constFirst();
     QCOMPARE(response.status, status);
     if (status == 101) {
         QCOMPARE(response.headers.value("sec-websocket-accept"),
@@ -474,9 +387,9 @@ void ConnectionRouterTest::upgradeSessionIsCheckedAtTheHandshake()
 void ConnectionRouterTest::connectionCountFollowsWebSocketConnections()
 {
     // REST connections are not counted (docs/protocol.md, health), WebSocket ones are.
-    RawClient rest(port());
+    RawHttpClient rest(port(), RawHttpClient::Connect::Later);
     rest.connectToServer();
-    rest.write(healthRequest(port()));
+    rest.send(healthRequest(port()));
     QTRY_COMPARE(rest.responses().size(), 1);
     QCOMPARE(rest.responses().constFirst().json().value(QLatin1String("connections")).toInt(), 0);
     QCOMPARE(m_server->connectionCount(), 0);
@@ -490,7 +403,7 @@ void ConnectionRouterTest::connectionCountFollowsWebSocketConnections()
     QTRY_COMPARE(firstMessages.size(), 1);
     QTRY_COMPARE(secondMessages.size(), 1);
     QCOMPARE(m_server->connectionCount(), 2);
-    rest.write(healthRequest(port()));
+    rest.send(healthRequest(port()));
     QTRY_COMPARE(rest.responses().size(), 2);
     QCOMPARE(rest.responses().constLast().json().value(QLatin1String("connections")).toInt(), 2);
 
@@ -499,7 +412,7 @@ void ConnectionRouterTest::connectionCountFollowsWebSocketConnections()
     QTRY_COMPARE(m_server->connectionCount(), 1);
     second.abort();
     QTRY_COMPARE(m_server->connectionCount(), 0);
-    rest.write(healthRequest(port()));
+    rest.send(healthRequest(port()));
     QTRY_COMPARE(rest.responses().size(), 3);
     QCOMPARE(rest.responses().constLast().json().value(QLatin1String("connections")).toInt(), 0);
 }
@@ -525,22 +438,22 @@ void ConnectionRouterTest::contentLengthOverTheLimitIsRefusedBeforeTheBody()
     options.maxMessageBytes = 64;
     startServer(options);
 
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
     if (afterAnotherRequest) {
-        client.write(healthRequest(port()));
+        client.send(healthRequest(port()));
         QTRY_COMPARE(client.responses().size(), 1);
         QCOMPARE(client.responses().constFirst().status, 200);
     }
     const qsizetype before = client.responses().size();
     // The head only: the body never comes, so only a refusal from Content-Length answers.
-    client.write(
+    client.send(
         "POST /api/v1/commands/echo HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
         "\r\nContent-Type: application/json\r\nContent-Length: " +
         QByteArray::number(contentLength) + "\r\n\r\n");
 
     QTRY_COMPARE(client.responses().size(), before + 1);
-    const RawResponse response = client.responses().constLast();
+    const HttpResponse response = client.responses().constLast();
     QCOMPARE(response.status, 413);
     QCOMPARE(response.mediaType(), QByteArray("application/json"));
     // Spec section 9: the body of a run names the command, whichever layer refuses it.
@@ -550,11 +463,11 @@ void ConnectionRouterTest::contentLengthOverTheLimitIsRefusedBeforeTheBody()
     QCOMPARE(m_server->inFlightCount(), 0);
 
     // At the limit the same request is served.
-    RawClient control(port());
+    RawHttpClient control(port(), RawHttpClient::Connect::Later);
     control.connectToServer();
     const QByteArray prefix = R"({"t":")";
     const QByteArray atLimit = prefix + QByteArray(64 - prefix.size() - 2, 'x') + R"("})";
-    control.write(echoRequest(port(), atLimit));
+    control.send(echoRequest(port(), atLimit));
     QTRY_COMPARE(control.responses().size(), 1);
     QCOMPARE(control.responses().constFirst().status, 200);
 }
@@ -571,14 +484,13 @@ void ConnectionRouterTest::invalidContentLengthIsRefusedWith400()
 {
     QFETCH(QByteArray, contentLength);
 
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
-    client.write(
-        "POST /api/v1/commands/echo HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
-        "\r\nContent-Length: " + contentLength + "\r\n\r\n{}");
+    client.send("POST /api/v1/commands/echo HTTP/1.1\r\nHost: 127.0.0.1:" +
+                QByteArray::number(port()) + "\r\nContent-Length: " + contentLength + "\r\n\r\n{}");
 
     QTRY_COMPARE(client.responses().size(), 1);
-    const RawResponse response = client.responses().constFirst();
+    const HttpResponse response = client.responses().constFirst();
     QCOMPARE(response.status, 400);
     QCOMPARE(response.mediaType(), QByteArray("application/json"));
     QCOMPARE(response.json(),
@@ -607,13 +519,13 @@ void ConnectionRouterTest::incompleteHeadIsDroppedAfterTheHandshakeTimeout()
     options.handshakeTimeout = std::chrono::milliseconds(200);
     startServer(options);
 
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
     QTRY_VERIFY(client.isConnected());
     QElapsedTimer elapsed;
     elapsed.start();
     if (!bytes.isEmpty())
-        client.write(bytes);
+        client.send(bytes);
 
     QTRY_VERIFY_WITH_TIMEOUT(client.isDisconnected(), 10000);
     // Dropped by the timeout, not at once.
@@ -621,9 +533,9 @@ void ConnectionRouterTest::incompleteHeadIsDroppedAfterTheHandshakeTimeout()
     QVERIFY(client.responses().isEmpty() || client.responses().constFirst().status == 408);
 
     // A client that completes its head in time is served.
-    RawClient prompt(port());
+    RawHttpClient prompt(port(), RawHttpClient::Connect::Later);
     prompt.connectToServer();
-    prompt.write(healthRequest(port()));
+    prompt.send(healthRequest(port()));
     QTRY_COMPARE(prompt.responses().size(), 1);
     QCOMPARE(prompt.responses().constFirst().status, 200);
 }
@@ -650,10 +562,10 @@ void ConnectionRouterTest::garbageIsRefusedAndTheServerGoesOn()
     QFETCH(QByteArray, garbage);
     QFETCH(int, timeoutMs);
 
-    RawClient client(port());
+    RawHttpClient client(port(), RawHttpClient::Connect::Later);
     client.connectToServer();
     QTRY_VERIFY(client.isConnected());
-    client.write(garbage);
+    client.send(garbage);
 
     // Either the connection is closed or a 4xx comes back.
     QTRY_VERIFY_WITH_TIMEOUT(client.isDisconnected() || !client.responses().isEmpty(), timeoutMs);
@@ -666,9 +578,9 @@ void ConnectionRouterTest::garbageIsRefusedAndTheServerGoesOn()
                      qPrintable(QString::number(status)));
     }
 
-    RawClient next(port());
+    RawHttpClient next(port(), RawHttpClient::Connect::Later);
     next.connectToServer();
-    next.write(healthRequest(port()));
+    next.send(healthRequest(port()));
     QTRY_COMPARE(next.responses().size(), 1);
     QCOMPARE(next.responses().constFirst().status, 200);
     QCOMPARE(next.responses().constFirst().json().value(QLatin1String("status")).toString(),
