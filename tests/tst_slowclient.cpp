@@ -39,21 +39,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-#define COMMANDBRIDGE_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define COMMANDBRIDGE_TEST_ASAN 1
-#endif
-#endif
-
-/// AddressSanitizer keeps freed memory in quarantine and adds shadow memory, so resident size
-/// says nothing about the server there; everything else is still checked, at a smaller scale.
 #ifdef COMMANDBRIDGE_TEST_ASAN
-constexpr bool residentSizeIsMeaningful = false;
 constexpr int timingSlack = 3;
 #else
-constexpr bool residentSizeIsMeaningful = true;
 constexpr int timingSlack = 1;
 #endif
 

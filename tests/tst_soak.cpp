@@ -42,22 +42,6 @@ using namespace CommandBridgeTest;
 
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-#define COMMANDBRIDGE_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define COMMANDBRIDGE_TEST_ASAN 1
-#endif
-#endif
-
-/// AddressSanitizer keeps freed memory in quarantine and adds shadow memory: resident size says
-/// nothing about the server there.
-#ifdef COMMANDBRIDGE_TEST_ASAN
-constexpr bool residentSizeIsMeaningful = false;
-#else
-constexpr bool residentSizeIsMeaningful = true;
-#endif
-
 constexpr int clientCount = 100;
 constexpr int defaultSoakSeconds = 30;
 /// A client keeps fewer commands open than the server's max_in_flight (32), so `busy` is a bug.
