@@ -61,8 +61,6 @@ public:
     {
         m_openConnections = std::move(counter);
     }
-    /// Open TCP connections, REST and WebSocket alike.
-    int openConnections() const { return m_openConnections->load(std::memory_order_relaxed); }
     /// Accepted sockets go to \a distributor instead of being served here; it hands each one,
     /// with its overCapacity verdict, to the adopt() of some router, on that router's thread.
     void setDistributor(std::function<void(qintptr, bool)> distributor)
