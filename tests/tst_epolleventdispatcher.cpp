@@ -226,6 +226,8 @@ private Q_SLOTS:
     void notifierRemovedDuringAnotherActivationIsNotActivated_data();
     void notifierRemovedDuringAnotherActivationIsNotActivated();
     void notifierOnRegularFileIsAlwaysReady();
+    void writeNotifierEnabledDuringAPassOnAWritableSocketFiresInThatPass();
+    void writeNotifierOnAFullSocketWaitsUntilItDrains();
     void tcpServerAndSocketExchangeData();
     void activePairRoundTripsBesideThousandsOfIdleSockets();
     void webSocketRoundTrip();
@@ -707,6 +709,74 @@ void tst_EpollEventDispatcher::notifierOnRegularFileIsAlwaysReady()
         return QList<int>{reads, writes};
     });
     QCOMPARE(counts, (QList<int>{2, 2}));
+}
+
+void tst_EpollEventDispatcher::writeNotifierEnabledDuringAPassOnAWritableSocketFiresInThatPass()
+{
+    // As a buffered QTcpSocket does when it is written to: the flush need not wait a pass.
+    SocketPair pair;
+    DispatcherThread worker;
+    QVERIFY(pair.isValid());
+    QVERIFY(pair.sendByte());
+    const QList<int> counts = worker.run([&] {
+        auto *dispatcher = QAbstractEventDispatcher::instance();
+        drain(dispatcher);
+        int reads = 0;
+        int writes = 0;
+        QSocketNotifier read(pair.fds[0], QSocketNotifier::Read);
+        std::unique_ptr<QSocketNotifier> write;
+        QObject::connect(&read, &QSocketNotifier::activated, [&] {
+            ++reads;
+            read.setEnabled(false);
+            write = std::make_unique<QSocketNotifier>(pair.fds[0], QSocketNotifier::Write);
+            QObject::connect(write.get(), &QSocketNotifier::activated, [&] {
+                ++writes;
+                write->setEnabled(false);
+            });
+        });
+        dispatcher->processEvents(QEventLoop::AllEvents);
+        return QList<int>{reads, writes};
+    });
+    QCOMPARE(counts, (QList<int>{1, 1}));
+}
+
+void tst_EpollEventDispatcher::writeNotifierOnAFullSocketWaitsUntilItDrains()
+{
+    SocketPair pair;
+    DispatcherThread worker;
+    QVERIFY(pair.isValid());
+    const QByteArray chunk(64 * 1024, 'x');
+    qsizetype filled = 0;
+    for (int i = 0; i < 1000; ++i) { // a few MiB at most
+        const ssize_t written = ::write(pair.fds[0], chunk.constData(), size_t(chunk.size()));
+        if (written <= 0)
+            break;
+        filled += written;
+    }
+    QVERIFY(filled > 0);
+
+    std::atomic<int> writes{0};
+    worker.run([&] {
+        auto *notifier = new QSocketNotifier(pair.fds[0], QSocketNotifier::Write, worker.scope());
+        QObject::connect(notifier, &QSocketNotifier::activated, notifier, [&writes, notifier] {
+            ++writes;
+            notifier->setEnabled(false);
+        });
+        QAbstractEventDispatcher::instance()->processEvents(QEventLoop::AllEvents);
+    });
+    QCOMPARE(writes.load(), 0);
+
+    QByteArray sink(filled, Qt::Uninitialized);
+    qsizetype drained = 0;
+    QElapsedTimer clock;
+    clock.start();
+    while (drained < filled && clock.elapsed() < 10000) {
+        const ssize_t got = ::read(pair.fds[1], sink.data(), size_t(sink.size()));
+        if (got > 0)
+            drained += got;
+    }
+    QCOMPARE(drained, filled);
+    QTRY_COMPARE(writes.load(), 1);
 }
 
 void tst_EpollEventDispatcher::tcpServerAndSocketExchangeData()

@@ -5,7 +5,13 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QRandomGenerator>
 #include <QtTest/QTest>
+
+#include <cmath>
+#include <functional>
+#include <iterator>
+#include <limits>
 
 using namespace CommandBridge;
 using namespace std::chrono_literals;
@@ -75,6 +81,9 @@ private Q_SLOTS:
     void toJsonIsCompact();
     void directEncodingMatchesQJsonDocument_data();
     void directEncodingMatchesQJsonDocument();
+    void toJsonMatchesQJsonDocument_data();
+    void toJsonMatchesQJsonDocument();
+    void toJsonMatchesQJsonDocumentOnRandomValues();
 };
 
 void tst_MessageEncoder::progressEncodesAsSpecExample()
@@ -389,6 +398,110 @@ void tst_MessageEncoder::directEncodingMatchesQJsonDocument()
          {CommandResult::success(value), CommandResult::failure(text, text, value)}) {
         QCOMPARE(Encoder::resultJson(id, text, result),
                  Encoder::toJson(Encoder::result(id, text, result)));
+    }
+}
+
+void tst_MessageEncoder::toJsonMatchesQJsonDocument_data()
+{
+    QTest::addColumn<QJsonValue>("value");
+
+    QString controls;
+    for (char16_t unit = 0; unit < 0x20; ++unit)
+        controls += QChar(unit);
+    const QChar high(char16_t(0xd83d));
+    const QChar low(char16_t(0xde00));
+    const QString text = QStringLiteral("plain");
+
+    QTest::newRow("empty object") << QJsonValue(QJsonObject());
+    QTest::newRow("empty array") << QJsonValue(QJsonArray());
+    QTest::newRow("scalars") << QJsonValue(QJsonArray{true, false, QJsonValue(), 0, -1, text});
+    QTest::newRow("undefined in array") << QJsonValue(QJsonArray{QJsonValue::Undefined, 1});
+    QTest::newRow("integers") << QJsonValue(QJsonArray{
+        qint64(9007199254740991), qint64(9007199254740993), std::numeric_limits<qint64>::max(),
+        std::numeric_limits<qint64>::min(), qint64(-42)});
+    QTest::newRow("doubles") << QJsonValue(
+        QJsonArray{0.1, -0.0, 3.0, 1e20, 1e21, 1e-7, 123456789.125, 2.5e-308,
+                   1.7976931348623157e308, std::numeric_limits<double>::denorm_min(), 100.0 / 3});
+    QTest::newRow("non-finite doubles") << QJsonValue(QJsonArray{qQNaN(), qInf(), -qInf()});
+    QTest::newRow("parsed numbers") << QJsonValue(spec(R"({"a":1.0,"b":1e2,"c":-0,"d":1e300,)"
+                                                       R"("e":12345678901234567890,"f":0.5})"));
+    QTest::newRow("control characters") << QJsonValue(controls);
+    QTest::newRow("quote backslash slash del") << QJsonValue(QStringLiteral("\"\\/\x7f"));
+    QTest::newRow("two and three byte UTF-8") << QJsonValue(QStringLiteral("é ß € 丁 \uffff"));
+    QTest::newRow("surrogate pair") << QJsonValue(QString(high) + low);
+    QTest::newRow("lone high surrogate at end") << QJsonValue(text + high);
+    QTest::newRow("high surrogate before ASCII") << QJsonValue(QString(high) + text);
+    QTest::newRow("lone low surrogate") << QJsonValue(QString(low) + text);
+    QTest::newRow("reversed pair") << QJsonValue(QString(low) + high);
+    QTest::newRow("escaped keys") << QJsonValue(QJsonObject{{QStringLiteral("tab\tkey"), 1},
+                                                            {controls, 2},
+                                                            {QString(high), 3},
+                                                            {QStringLiteral("é"), 4}});
+    QTest::newRow("nested") << QJsonValue(QJsonObject{
+        {QStringLiteral("b"),
+         QJsonArray{QJsonObject{}, QJsonArray{QJsonArray{}},
+                    QJsonObject{{QStringLiteral("x"), QJsonArray{1, QStringLiteral("y")}}}}},
+        {QStringLiteral("a"), QJsonObject{{QStringLiteral("z"), QJsonValue()}}}});
+    QTest::newRow("long string grows the buffer")
+        << QJsonValue(QString(5000, QChar(u'\x01')) + QString(5000, high) + QString(9000, u'€'));
+}
+
+void tst_MessageEncoder::toJsonMatchesQJsonDocument()
+{
+    QFETCH(QJsonValue, value);
+
+    const QJsonObject object{{QStringLiteral("value"), value}};
+    QCOMPARE(Encoder::toJson(object), wire(object));
+    if (value.isObject())
+        QCOMPARE(Encoder::toJson(value.toObject()), wire(value.toObject()));
+    const CommandResult result = CommandResult::success(value);
+    QCOMPARE(Encoder::resultJson(QJsonValue(1), QStringLiteral("c"), result),
+             wire(Encoder::result(QJsonValue(1), QStringLiteral("c"), result)));
+}
+
+void tst_MessageEncoder::toJsonMatchesQJsonDocumentOnRandomValues()
+{
+    // Seeded, so a failure reproduces; 2000 trees of up to 4 levels.
+    QRandomGenerator random(20261126);
+    const auto randomString = [&random] {
+        static constexpr char16_t alphabet[] = {u'a', u'"', u'\\',  u'\n',  u'\x1f', u'\x7f',
+                                                u'é', u'€', 0xd83d, 0xde00, u'/',    u' '};
+        QString text;
+        for (int i = random.bounded(8); i > 0; --i)
+            text += QChar(alphabet[random.bounded(int(std::size(alphabet)))]);
+        return text;
+    };
+    const std::function<QJsonValue(int)> randomValue = [&](int depth) -> QJsonValue {
+        switch (random.bounded(depth > 0 ? 8 : 6)) {
+        case 0:
+            return QJsonValue();
+        case 1:
+            return random.bounded(2) == 0;
+        case 2:
+            return qint64(random.generate64());
+        case 3:
+            return std::ldexp(random.generateDouble() - 0.5, random.bounded(-80, 80));
+        case 4:
+            return double(random.bounded(-1000, 1000));
+        case 5:
+            return randomString();
+        case 6: {
+            QJsonArray array;
+            for (int i = random.bounded(4); i > 0; --i)
+                array.append(randomValue(depth - 1));
+            return array;
+        }
+        default: {
+            QJsonObject object;
+            for (int i = random.bounded(4); i > 0; --i)
+                object.insert(randomString(), randomValue(depth - 1));
+            return object;
+        }
+        }
+    };
+    for (int i = 0; i < 2000; ++i) {
+        const QJsonObject object{{randomString(), randomValue(4)}};
+        QCOMPARE(Encoder::toJson(object), wire(object));
     }
 }
 

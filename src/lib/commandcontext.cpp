@@ -4,15 +4,16 @@
 
 #include "logging_p.h"
 
+#include <QtCore/QList>
 #include <QtCore/QMutex>
 #include <QtCore/QThread>
 #include <QtCore/QThreadPool>
 #include <QtCore/QTimerEvent>
-#include <QtCore/QWaitCondition>
 
 #include <cmath>
-#include <deque>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
 
 namespace CommandBridge {
 
@@ -24,9 +25,10 @@ struct CommandContext::CrossThreadProgress
     static constexpr std::size_t maxPending = 1024;
     /// A waiting reporter looks again this often, to notice a cancel (which does not lock).
     static constexpr std::chrono::milliseconds recheck{10};
-    QMutex mutex;
-    QWaitCondition drained;
-    std::deque<CommandProgress> pending;
+    // Standard types and QList: none allocates until used, and every command makes one of these.
+    std::mutex mutex;
+    std::condition_variable drained;
+    QList<CommandProgress> pending;
     bool drainPosted = false;
     /// The handler gave its result from another thread; later reports are dropped at once.
     bool resultGiven = false;
@@ -81,11 +83,10 @@ void CommandContext::reportProgress(const QString &message, double percent)
         deliverProgress(progress);
         return;
     }
-    QMutexLocker locker(&m_crossThread->mutex);
-    while (m_crossThread->pending.size() >= CrossThreadProgress::maxPending &&
+    std::unique_lock locker(m_crossThread->mutex);
+    while (std::size_t(m_crossThread->pending.size()) >= CrossThreadProgress::maxPending &&
            !m_crossThread->resultGiven && !isCancelled()) {
-        m_crossThread->drained.wait(&m_crossThread->mutex,
-                                    QDeadlineTimer(CrossThreadProgress::recheck));
+        m_crossThread->drained.wait_for(locker, CrossThreadProgress::recheck);
     }
     if (m_crossThread->resultGiven || isCancelled())
         return;
@@ -99,13 +100,13 @@ void CommandContext::reportProgress(const QString &message, double percent)
 
 void CommandContext::drainCrossThreadProgress()
 {
-    std::deque<CommandProgress> batch;
+    QList<CommandProgress> batch;
     {
-        QMutexLocker locker(&m_crossThread->mutex);
+        const std::lock_guard locker(m_crossThread->mutex);
         batch.swap(m_crossThread->pending);
         m_crossThread->drainPosted = false;
     }
-    m_crossThread->drained.wakeAll();
+    m_crossThread->drained.notify_all();
     for (const CommandProgress &progress : batch)
         deliverProgress(progress);
 }
@@ -126,7 +127,7 @@ void CommandContext::giveResult(const CommandResult &result)
         finish(result);
         return;
     }
-    QMutexLocker locker(&m_crossThread->mutex);
+    const std::lock_guard locker(m_crossThread->mutex);
     if (m_crossThread->resultGiven)
         return;
     m_crossThread->resultGiven = true;

@@ -157,11 +157,12 @@ QJsonArray CommandRegistry::describeCommands() const
 }
 
 std::optional<CommandResult> CommandRegistry::validate(const Entry &entry, QJsonObject &args,
-                                                       const CommandInvocation &invocation) const
+                                                       CommandInvocation &invocation) const
 {
     const CommandDescriptor &descriptor = *entry.descriptor;
     if (invocation.args.isObject()) {
-        args = invocation.args.toObject();
+        // Left as the only owner, so that the inserts below do not copy the object.
+        args = std::exchange(invocation.args, QJsonValue()).toObject();
     } else if (!invocation.args.isUndefined() && !invocation.args.isNull()) {
         return CommandResult::failure(ErrorCode::InvalidArgs,
                                       QStringLiteral("Args must be a JSON object"));
@@ -196,7 +197,7 @@ std::optional<CommandResult> CommandRegistry::validate(const Entry &entry, QJson
     return std::nullopt;
 }
 
-CommandContext *CommandRegistry::createCommand(const CommandInvocation &invocation)
+CommandContext *CommandRegistry::createCommand(CommandInvocation invocation)
 {
     // A context made on another thread cannot be the registry's child; it deletes itself anyway.
     QObject *parent = QThread::currentThread() == thread() ? this : nullptr;
@@ -213,7 +214,7 @@ CommandContext *CommandRegistry::createCommand(const CommandInvocation &invocati
     const std::chrono::milliseconds timeout =
         std::min(invocation.timeout.value_or(entry->descriptor->defaultTimeout), m_maxTimeout);
     return new CommandContext(this, parent, entry->descriptor, invocation.command, args,
-                              invocation.session, invocation.requestId, timeout,
+                              std::move(invocation.session), invocation.requestId, timeout,
                               std::move(rejection));
 }
 

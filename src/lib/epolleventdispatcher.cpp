@@ -6,6 +6,7 @@
 #include <QtCore/QThread>
 #include <QtCore/QVarLengthArray>
 
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -94,6 +95,7 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 
     if (canWait)
         Q_EMIT aboutToBlock();
+    applyInterest();
 
     // Computed after aboutToBlock(), whose receivers may start timers. Events posted meanwhile,
     // from any thread, go through wakeUp() and make the wait return at once.
@@ -136,6 +138,9 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     }
     if (includeTimers)
         processed += activateTimers();
+    // Last, so that what this pass wrote leaves in this pass.
+    if (includeNotifiers)
+        processed += activateNewWriters();
 
     return processed > 0;
 }
@@ -161,12 +166,14 @@ int EpollEventDispatcher::activateSocketNotifiers(const Ready *ready, int count)
         for (int type = 0; type < 3; ++type) {
             if (!(ready[i].events & activatingEvents[type]))
                 continue;
-            const auto it = m_fds.constFind(ready[i].fd);
-            if (it == m_fds.cend())
+            const auto it = m_fds.find(ready[i].fd);
+            if (it == m_fds.end())
                 break;
             QSocketNotifier *notifier = it->notifiers[type];
             if (!notifier || it->serials[type] > serialLimit)
                 continue;
+            if (type == QSocketNotifier::Write)
+                it->newWriter = false; // served: activateNewWriters() must not repeat it
             QEvent event(QEvent::SockAct);
             QCoreApplication::sendEvent(notifier, &event);
             ++activated;
@@ -197,7 +204,11 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
                                 << "; only the last one is activated";
     state.notifiers[type] = notifier;
     state.serials[type] = ++m_notifierSerial;
-    updateEpoll(fd, state);
+    if (type == QSocketNotifier::Write && !state.newWriter) {
+        state.newWriter = true;
+        m_newWriters.append(fd);
+    }
+    notifiersChanged(fd, state);
 }
 
 void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
@@ -219,17 +230,85 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
         return;
     it->notifiers[type] = nullptr;
     it->serials[type] = 0;
-    updateEpoll(fd, *it);
+    notifiersChanged(fd, *it);
+}
+
+quint32 EpollEventDispatcher::FdNotifiers::wantedEvents() const
+{
+    quint32 wanted = 0;
+    for (int type = 0; type < 3; ++type) {
+        if (notifiers[type])
+            wanted |= watchedEvents[type];
+    }
+    return wanted;
+}
+
+void EpollEventDispatcher::notifiersChanged(int fd, FdNotifiers &state)
+{
+    // Removal at once: the fd may be closed next, and its number reused before the next pass.
+    if (state.wantedEvents() == 0) {
+        updateEpoll(fd, state);
+        return;
+    }
+    // Other changes wait for the pass to end. A buffered socket write enables the write notifier
+    // and the flush disables it again, often in the same pass: then epoll is not touched at all.
+    if (!state.dirty) {
+        state.dirty = true;
+        m_dirtyFds.append(fd);
+    }
+}
+
+void EpollEventDispatcher::applyInterest()
+{
+    for (int fd : std::as_const(m_dirtyFds)) {
+        const auto it = m_fds.find(fd);
+        // Gone, or listed twice because its number was reused.
+        if (it == m_fds.end() || !it->dirty)
+            continue;
+        it->dirty = false;
+        updateEpoll(fd, *it);
+    }
+    m_dirtyFds.clear();
+}
+
+/// Sockets that began to buffer output during this pass are usually writable already: one poll()
+/// for all of them flushes them now, instead of two epoll_ctl() calls each and a pass spent
+/// waiting for EPOLLOUT. Those that are not writable wait for it in epoll as usual.
+int EpollEventDispatcher::activateNewWriters()
+{
+    if (m_newWriters.isEmpty())
+        return 0;
+    QVarLengthArray<pollfd, 64> writers;
+    for (int fd : std::as_const(m_newWriters)) {
+        const auto it = m_fds.find(fd);
+        if (it == m_fds.end() || !it->newWriter)
+            continue;
+        it->newWriter = false;
+        if (it->notifiers[QSocketNotifier::Write] && !it->polled)
+            writers.append(pollfd{fd, POLLOUT, 0});
+    }
+    m_newWriters.clear();
+    if (writers.isEmpty() || ::poll(writers.data(), nfds_t(writers.size()), 0) <= 0)
+        return 0;
+
+    int activated = 0;
+    for (const pollfd &writer : std::as_const(writers)) {
+        if (!(writer.revents & (POLLOUT | POLLERR | POLLHUP)))
+            continue;
+        // Looked up again: an earlier activation may have closed this socket.
+        const auto it = m_fds.constFind(writer.fd);
+        if (it == m_fds.cend() || !it->notifiers[QSocketNotifier::Write])
+            continue;
+        QEvent event(QEvent::SockAct);
+        QCoreApplication::sendEvent(it->notifiers[QSocketNotifier::Write], &event);
+        ++activated;
+    }
+    return activated;
 }
 
 void EpollEventDispatcher::updateEpoll(int fd, FdNotifiers &state)
 {
-    quint32 wanted = 0;
-    for (int type = 0; type < 3; ++type) {
-        if (state.notifiers[type])
-            wanted |= watchedEvents[type];
-    }
-
+    const quint32 wanted = state.wantedEvents();
     if (wanted == 0) {
         if (state.polled) {
             m_polledFds.removeOne(fd);

@@ -70,6 +70,10 @@ private:
         quint64 serials[3] = {}; // tells a notifier registered during a pass from a ready one
         quint32 epollEvents = 0; // what epoll watches for this fd now
         bool polled = false;     // epoll refused it (a regular file): always ready, as with poll()
+        bool dirty = false;      // in m_dirtyFds: epollEvents may be out of date
+        bool newWriter = false;  // in m_newWriters
+
+        quint32 wantedEvents() const;
     };
 
     struct Ready
@@ -78,7 +82,10 @@ private:
         quint32 events;
     };
 
+    void notifiersChanged(int fd, FdNotifiers &state);
+    void applyInterest();
     void updateEpoll(int fd, FdNotifiers &state);
+    int activateNewWriters();
     int activateSocketNotifiers(const Ready *ready, int count);
     int activateTimers();
     int epollTimeout(bool includeTimers) const;
@@ -92,6 +99,8 @@ private:
 
     QHash<int, FdNotifiers> m_fds;
     QList<int> m_polledFds;
+    QList<int> m_dirtyFds;
+    QList<int> m_newWriters;
     quint64 m_notifierSerial = 0;
 
     QHash<int, Timer> m_timers;

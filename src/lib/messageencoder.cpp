@@ -2,10 +2,11 @@
 
 #include "protocol_p.h"
 
+#include <QtCore/QCborValue>
 #include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
 
-#include <algorithm>
+#include <charconv>
+#include <iterator>
 
 namespace CommandBridge::Encoder {
 namespace {
@@ -23,34 +24,162 @@ QJsonObject failurePayload(const QString &code, const QString &message)
     return QJsonObject{{Protocol::Key::code, code}, {Protocol::Key::message, message}};
 }
 
-/// Appends \a value as QJsonDocument writes it. Objects and arrays are Qt's own output; a scalar
-/// is wrapped in an array for Qt to write, except for the plain strings and finite numbers whose
-/// form is known.
-void appendJson(QByteArray &out, const QJsonValue &value)
+/// Writes u and the four hex digits of \a unit, as QJsonDocument escapes it.
+char *appendHex(char *dst, char16_t unit)
 {
-    if (value.isObject()) {
-        out += QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-        return;
-    }
-    if (value.isArray()) {
-        out += QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-        return;
-    }
-    if (value.isString()) {
-        const QString text = value.toString();
-        const bool plain = std::all_of(text.begin(), text.end(), [](QChar c) {
-            return c.unicode() >= 0x20 && c.unicode() < 0x7f && c != QLatin1Char('"') &&
-                   c != QLatin1Char('\\');
-        });
-        if (plain) {
-            out += '"';
-            out += text.toLatin1();
-            out += '"';
-            return;
+    constexpr char digits[] = "0123456789abcdef";
+    *dst++ = 'u';
+    for (int shift = 12; shift >= 0; shift -= 4)
+        *dst++ = digits[(unit >> shift) & 0xf];
+    return dst;
+}
+
+/// Appends \a text as a JSON string the way QJsonDocument writes it: quote, backslash and control
+/// characters escaped (\b \f \n \r \t, else \u00XX), unpaired surrogates as \uXXXX, the rest UTF-8.
+void appendString(QByteArray &out, QStringView text)
+{
+    // Room for the largest form of one step: \uXXXX, then the closing quote.
+    constexpr qsizetype slack = 7;
+    qsizetype used = out.size();
+    out.resize(used + 1 + text.size() + slack);
+    char *dst = out.data() + used;
+    const char *limit = out.constData() + out.size() - slack;
+    *dst++ = '"';
+    const char16_t *src = text.utf16();
+    const char16_t *const end = src + text.size();
+    while (src != end) {
+        if (dst >= limit) {
+            used = dst - out.constData();
+            out.resize(2 * out.size());
+            dst = out.data() + used;
+            limit = out.constData() + out.size() - slack;
+        }
+        const char16_t unit = *src++;
+        if (unit >= 0x20 && unit < 0x80 && unit != u'"' && unit != u'\\') {
+            *dst++ = char(unit);
+        } else if (unit < 0x80) {
+            *dst++ = '\\';
+            switch (unit) {
+            case u'"':
+                *dst++ = '"';
+                break;
+            case u'\\':
+                *dst++ = '\\';
+                break;
+            case u'\b':
+                *dst++ = 'b';
+                break;
+            case u'\f':
+                *dst++ = 'f';
+                break;
+            case u'\n':
+                *dst++ = 'n';
+                break;
+            case u'\r':
+                *dst++ = 'r';
+                break;
+            case u'\t':
+                *dst++ = 't';
+                break;
+            default:
+                dst = appendHex(dst, unit);
+            }
+        } else if (unit < 0x800) {
+            *dst++ = char(0xc0 | (unit >> 6));
+            *dst++ = char(0x80 | (unit & 0x3f));
+        } else if (!QChar::isSurrogate(unit)) {
+            *dst++ = char(0xe0 | (unit >> 12));
+            *dst++ = char(0x80 | ((unit >> 6) & 0x3f));
+            *dst++ = char(0x80 | (unit & 0x3f));
+        } else if (QChar::isHighSurrogate(unit) && src != end && QChar::isLowSurrogate(*src)) {
+            const char32_t point = QChar::surrogateToUcs4(unit, *src++);
+            *dst++ = char(0xf0 | (point >> 18));
+            *dst++ = char(0x80 | ((point >> 12) & 0x3f));
+            *dst++ = char(0x80 | ((point >> 6) & 0x3f));
+            *dst++ = char(0x80 | (point & 0x3f));
+        } else {
+            *dst++ = '\\';
+            dst = appendHex(dst, unit);
         }
     }
-    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    out += QByteArrayView(wrapped).sliced(1, wrapped.size() - 2);
+    *dst++ = '"';
+    out.resize(dst - out.constData());
+}
+
+void appendNumber(QByteArray &out, const QJsonValue &value)
+{
+    // QJsonValue keeps integers apart from doubles, and Qt writes the two differently.
+    const QCborValue number = QCborValue::fromJsonValue(value);
+    if (number.isInteger()) {
+        char digits[24];
+        const auto written =
+            std::to_chars(std::begin(digits), std::end(digits), number.toInteger());
+        out.append(digits, written.ptr - digits);
+        return;
+    }
+    const double real = number.toDouble();
+    if (qIsFinite(real))
+        out += QByteArray::number(real, 'g', QLocale::FloatingPointShortest);
+    else
+        out += "null"; // as Qt: JSON has no infinities or NaN
+}
+
+void appendJson(QByteArray &out, const QJsonValue &value);
+
+void appendObject(QByteArray &out, const QJsonObject &object)
+{
+    char separator = '{';
+    for (auto it = object.constBegin(), end = object.constEnd(); it != end; ++it) {
+        out += separator;
+        appendString(out, it.key());
+        out += ':';
+        appendJson(out, it.value());
+        separator = ',';
+    }
+    if (separator == '{')
+        out += '{';
+    out += '}';
+}
+
+void appendArray(QByteArray &out, const QJsonArray &array)
+{
+    char separator = '[';
+    for (const QJsonValue &element : array) {
+        out += separator;
+        appendJson(out, element);
+        separator = ',';
+    }
+    if (separator == '[')
+        out += '[';
+    out += ']';
+}
+
+/// Appends \a value byte for byte as QJsonDocument::toJson(Compact) writes it, which the wire
+/// tests and the protocol's examples rely on, at a fraction of its cost: Qt's writer allocates
+/// for every string and number, and this runs for every message the bridge sends.
+void appendJson(QByteArray &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        return;
+    case QJsonValue::Double:
+        appendNumber(out, value);
+        return;
+    case QJsonValue::String:
+        appendString(out, value.toString());
+        return;
+    case QJsonValue::Array:
+        appendArray(out, value.toArray());
+        return;
+    case QJsonValue::Object:
+        appendObject(out, value.toObject());
+        return;
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += "null";
+        return;
+    }
 }
 
 void appendKey(QByteArray &out, char separator, QLatin1String key)
@@ -59,6 +188,14 @@ void appendKey(QByteArray &out, char separator, QLatin1String key)
     out += '"';
     out += QByteArrayView(key.data(), key.size());
     out += "\":";
+}
+
+/// A protocol constant as a JSON string: constants need no escaping.
+void appendPlain(QByteArray &out, QLatin1String constant)
+{
+    out += '"';
+    out += QByteArrayView(constant.data(), constant.size());
+    out += '"';
 }
 
 void appendMember(QByteArray &out, char separator, QLatin1String key, const QJsonValue &value)
@@ -174,7 +311,9 @@ QByteArray serverSentEvent(const char *event, const QJsonObject &data)
 
 QByteArray toJson(const QJsonObject &object)
 {
-    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+    QByteArray out;
+    appendObject(out, object);
+    return out;
 }
 
 // Members in the order QJsonDocument writes them: sorted by key.
@@ -182,31 +321,34 @@ QByteArray progressJson(const QJsonValue &id, const QString &command,
                         const CommandProgress &progress)
 {
     QByteArray out;
-    out.reserve(96 + progress.message.size());
-    appendMember(out, '{', Protocol::Key::command, command);
+    out.reserve(96 + command.size() + progress.message.size());
+    appendKey(out, '{', Protocol::Key::command);
+    appendString(out, command);
     if (!id.isUndefined())
         appendMember(out, ',', Protocol::Key::id, id);
-    appendMember(out, ',', Protocol::Key::message, progress.message);
+    appendKey(out, ',', Protocol::Key::message);
+    appendString(out, progress.message);
     if (progress.percent)
         appendMember(out, ',', Protocol::Key::percent, *progress.percent);
-    appendMember(out, ',', Protocol::Key::type, Protocol::Type::commandProgress);
+    appendKey(out, ',', Protocol::Key::type);
+    appendPlain(out, Protocol::Type::commandProgress);
     out += '}';
     return out;
 }
 
 QByteArray resultJson(const QJsonValue &id, const QString &command, const CommandResult &result)
 {
-    QByteArray payload;
-    appendJson(payload, resultPayload(result));
     QByteArray out;
-    out.reserve(96 + command.size() + payload.size());
-    appendMember(out, '{', Protocol::Key::command, command);
+    out.reserve(128 + command.size());
+    appendKey(out, '{', Protocol::Key::command);
+    appendString(out, command);
     if (!id.isUndefined())
         appendMember(out, ',', Protocol::Key::id, id);
-    appendKey(out, ',', Protocol::Key::result);
-    out += payload;
-    appendMember(out, ',', Protocol::Key::success, result.isSuccess());
-    appendMember(out, ',', Protocol::Key::type, Protocol::Type::commandResult);
+    appendMember(out, ',', Protocol::Key::result, resultPayload(result));
+    appendKey(out, ',', Protocol::Key::success);
+    out += result.isSuccess() ? "true" : "false";
+    appendKey(out, ',', Protocol::Key::type);
+    appendPlain(out, Protocol::Type::commandResult);
     out += '}';
     return out;
 }

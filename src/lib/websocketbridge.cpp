@@ -115,7 +115,7 @@ WebSocketConnection::~WebSocketConnection()
 
 void WebSocketConnection::receive(const QString &text)
 {
-    const DecodeResult decoded = decodeClientMessage(text.toUtf8());
+    DecodeResult decoded = decodeClientMessage(text.toUtf8());
     if (!m_authenticated) {
         receiveBeforeAuth(decoded);
         return;
@@ -124,10 +124,10 @@ void WebSocketConnection::receive(const QString &text)
         send(Encoder::error(error->code, error->message, error->id));
         return;
     }
-    const ClientMessage &message = std::get<ClientMessage>(decoded);
+    ClientMessage &message = std::get<ClientMessage>(decoded);
     switch (message.type) {
     case ClientMessage::Type::Command:
-        runCommand(message);
+        runCommand(std::move(message));
         break;
     case ClientMessage::Type::Cancel:
         cancelCommand(message);
@@ -179,7 +179,7 @@ void WebSocketConnection::acquireSession()
         m_session = m_bridge->sessions()->acquire(m_sessionId);
 }
 
-void WebSocketConnection::runCommand(const ClientMessage &message)
+void WebSocketConnection::runCommand(ClientMessage &&message)
 {
     const bool hasId = !message.id.isUndefined();
     const QString key = hasId ? requestIdKey(message.id) : QString();
@@ -202,11 +202,11 @@ void WebSocketConnection::runCommand(const ClientMessage &message)
 
     CommandInvocation invocation;
     invocation.command = message.command;
-    invocation.args = message.args;
+    invocation.args = std::move(message.args);
     invocation.requestId = message.id;
     invocation.session = m_session;
     invocation.timeout = message.timeout;
-    CommandContext *context = m_bridge->registry()->createCommand(invocation);
+    CommandContext *context = m_bridge->registry()->createCommand(std::move(invocation));
 
     m_running.insert(context);
     if (hasId)

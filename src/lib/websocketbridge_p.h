@@ -53,7 +53,7 @@ private:
     void receive(const QString &text);
     void receiveBeforeAuth(const DecodeResult &decoded);
     void authenticate(const ClientMessage &message);
-    void runCommand(const ClientMessage &message);
+    void runCommand(ClientMessage &&message);
     void cancelCommand(const ClientMessage &message);
     void abortAll(ErrorCode code, const QString &message);
     void send(const QJsonObject &message);

@@ -111,7 +111,9 @@ public:
     /// Connect to its signals, then call start(). A request that cannot run (unknown command, bad
     /// args, session mismatch, ...) still gets a context, whose start() finishes it with the
     /// matching error.
-    CommandContext *createCommand(const CommandInvocation &invocation);
+    /// Taking \a invocation by value lets a caller move its args in, so that adding session_id
+    /// does not copy them.
+    CommandContext *createCommand(CommandInvocation invocation);
 
     /// Upper bound for every command's timeout (spec: max_timeout_ms). Default 10 minutes.
     void setMaxTimeout(std::chrono::milliseconds timeout);
@@ -131,7 +133,7 @@ private:
     friend class CommandContext;
     struct Entry;
     std::optional<CommandResult> validate(const Entry &entry, QJsonObject &args,
-                                          const CommandInvocation &invocation) const;
+                                          CommandInvocation &invocation) const;
 
     std::shared_ptr<const Entry> find(const QString &name) const;
 
