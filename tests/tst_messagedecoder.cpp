@@ -468,8 +468,8 @@ void tst_MessageDecoder::requestIdKeysKeepIdsApart()
         QCOMPARE(requestIdKey(ids.at(i)), requestIdKey(ids.at(i)));
         for (qsizetype j = i + 1; j < ids.size(); ++j) {
             QVERIFY2(requestIdKey(ids.at(i)) != requestIdKey(ids.at(j)),
-                     qPrintable(requestIdKey(ids.at(i)) + QStringLiteral(" == ") +
-                                requestIdKey(ids.at(j))));
+                     qPrintable(describeRequestId(ids.at(i)) + QStringLiteral(" == ") +
+                                describeRequestId(ids.at(j))));
         }
     }
     // The key of a decoded id equals the key of the same id built by hand.

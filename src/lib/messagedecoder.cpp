@@ -156,11 +156,11 @@ QString describeRequestId(const QJsonValue &id)
                          : QString::number(qint64(id.toDouble()));
 }
 
-QString requestIdKey(const QJsonValue &id)
+RequestIdKey requestIdKey(const QJsonValue &id)
 {
     if (id.isString())
-        return QLatin1Char('s') + id.toString();
-    return QLatin1Char('i') + QString::number(qint64(id.toDouble()));
+        return RequestIdKey{id.toString(), 0, true};
+    return RequestIdKey{QString(), qint64(id.toDouble()), false};
 }
 
 } // namespace CommandBridge

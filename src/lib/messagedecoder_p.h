@@ -57,7 +57,28 @@ bool isValidSessionId(QStringView id);
 /// An id as humans read it in messages: "abc" quoted, 7 bare.
 QString describeRequestId(const QJsonValue &id);
 
-/// A hashable key for a request id that keeps `1` and `"1"` apart.
-QString requestIdKey(const QJsonValue &id);
+/// A hashable request id that keeps `1` and `"1"` apart, with no string built for an integer.
+struct RequestIdKey
+{
+    QString text;      // a string id
+    qint64 number = 0; // an integer id
+    bool isText = false;
+
+    friend bool operator==(const RequestIdKey &a, const RequestIdKey &b) noexcept
+    {
+        return a.isText == b.isText && (a.isText ? a.text == b.text : a.number == b.number);
+    }
+    friend bool operator!=(const RequestIdKey &a, const RequestIdKey &b) noexcept
+    {
+        return !(a == b);
+    }
+    friend size_t qHash(const RequestIdKey &key, size_t seed = 0) noexcept
+    {
+        return key.isText ? qHash(key.text, seed) : qHash(key.number, seed);
+    }
+};
+
+/// The key of a valid request id (a string, or an integer as decodeClientMessage() accepts).
+RequestIdKey requestIdKey(const QJsonValue &id);
 
 } // namespace CommandBridge

@@ -181,9 +181,9 @@ void WebSocketConnection::acquireSession()
 
 void WebSocketConnection::runCommand(ClientMessage &&message)
 {
-    const bool hasId = !message.id.isUndefined();
-    const QString key = hasId ? requestIdKey(message.id) : QString();
-    if (hasId && m_byId.contains(key)) {
+    const std::optional<RequestIdKey> key =
+        message.id.isUndefined() ? std::nullopt : std::optional(requestIdKey(message.id));
+    if (key && m_byId.contains(*key)) {
         send(Encoder::result(message.id, message.command,
                              CommandResult::failure(ErrorCode::DuplicateId,
                                                     QStringLiteral("A command with this id is "
@@ -209,25 +209,26 @@ void WebSocketConnection::runCommand(ClientMessage &&message)
     CommandContext *context = m_bridge->registry()->createCommand(std::move(invocation));
 
     m_running.insert(context);
-    if (hasId)
-        m_byId.insert(key, context);
-    const QJsonValue id = message.id;
-    const QString command = message.command;
+    if (key)
+        m_byId.insert(*key, context);
     connect(context, &CommandContext::progressed, this,
-            [this, context, id, command](const CommandProgress &progress) {
+            [this, context](const CommandProgress &progress) {
                 if (m_closed)
                     return;
-                m_outgoing.pushProgress(context, Encoder::progressJson(id, command, progress));
+                m_outgoing.pushProgress(
+                    context,
+                    Encoder::progressJson(context->requestId(), context->command(), progress));
                 checkBacklog();
             });
     connect(context, &CommandContext::finished, this,
-            [this, context, id, key, command](const CommandResult &result) {
+            [this, context, key](const CommandResult &result) {
                 m_running.remove(context);
-                if (!key.isEmpty())
-                    m_byId.remove(key);
+                if (key)
+                    m_byId.remove(*key);
                 if (m_closed)
                     return;
-                m_outgoing.push(Encoder::resultJson(id, command, result), context);
+                m_outgoing.push(
+                    Encoder::resultJson(context->requestId(), context->command(), result), context);
                 checkBacklog();
             });
     context->start();

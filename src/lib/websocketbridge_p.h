@@ -72,7 +72,7 @@ private:
     QTimer *m_slowClientDeadline;
     bool m_authenticated;
     /// Running commands by request id key; commands without id are only in m_running.
-    QHash<QString, CommandContext *> m_byId;
+    QHash<RequestIdKey, CommandContext *> m_byId;
     QSet<CommandContext *> m_running;
     bool m_closed = false;
     bool m_closing = false;
