@@ -43,16 +43,17 @@ QByteArray reasonPhrase(int status)
     }
 }
 
-/// Counts a connection while its socket lives. A child, not a `destroyed` connection: QWebSocket
-/// disconnects every signal of the socket it takes over.
-class OpenConnection : public QObject
+/// A socket that counts its connection while it lives. Its own destructor, not a `destroyed`
+/// connection (QWebSocket disconnects every signal of the socket it takes over) nor a child
+/// object (which would cost every idle connection a QObject).
+template <typename Socket> class CountedSocket : public Socket
 {
 public:
-    OpenConnection(QTcpSocket *socket, std::shared_ptr<std::atomic<int>> counter)
-        : QObject(socket)
+    CountedSocket(std::shared_ptr<std::atomic<int>> counter, QObject *parent)
+        : Socket(parent)
         , m_counter(std::move(counter))
     {}
-    ~OpenConnection() override { m_counter->fetch_sub(1, std::memory_order_relaxed); }
+    ~CountedSocket() override { m_counter->fetch_sub(1, std::memory_order_relaxed); }
 
 private:
     const std::shared_ptr<std::atomic<int>> m_counter;
@@ -95,14 +96,16 @@ void ConnectionRouter::incomingConnection(qintptr socketDescriptor)
 
 void ConnectionRouter::adopt(qintptr socketDescriptor, bool overCapacity)
 {
-    QTcpSocket *socket = m_tls ? new QSslSocket(this) : new QTcpSocket(this);
+    QTcpSocket *socket = nullptr;
+    if (m_tls)
+        socket = new CountedSocket<QSslSocket>(m_openConnections, this);
+    else
+        socket = new CountedSocket<QTcpSocket>(m_openConnections, this);
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         qCWarning(lcRouter) << "cannot adopt socket:" << socket->errorString();
-        m_openConnections->fetch_sub(1, std::memory_order_relaxed);
         delete socket;
         return;
     }
-    new OpenConnection(socket, m_openConnections);
     // Progress is many small writes: without this each burst can wait for a delayed ACK.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const auto refuseOverCapacity = [this, socket] {

@@ -3,8 +3,8 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QHash>
 
-#include <deque>
 #include <functional>
+#include <list>
 
 QT_BEGIN_NAMESPACE
 class QObject;
@@ -57,8 +57,10 @@ private:
     Writer m_writer;
     Backlog m_backlog;
     qint64 m_highWater;
-    std::deque<Waiting> m_waiting;
-    /// Waiting progress by request; deque elements keep their address when the ends change.
+    /// A list: its elements keep their address, and an empty one (every idle connection's)
+    /// allocates nothing, unlike a deque.
+    std::list<Waiting> m_waiting;
+    /// Waiting progress by request.
     QHash<const void *, Waiting *> m_waitingProgress;
     qint64 m_waitingBytes = 0;
 };

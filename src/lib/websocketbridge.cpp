@@ -9,6 +9,8 @@
 #include "requestadmission_p.h"
 #include "sessionstore_p.h"
 
+#include <QtCore/QTimer>
+#include <QtCore/QTimerEvent>
 #include <QtCore/QUrlQuery>
 #include <QtCore/QUuid>
 #include <QtNetwork/QNetworkRequest>
@@ -46,7 +48,6 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, QTcpSocket *transpo
           },
           [this] { return m_transport ? unsentBytes(m_transport) : m_socket->bytesToWrite(); },
           bridge->options().outgoingHighWater)
-    , m_slowClientDeadline(new QTimer(this))
     , m_authenticated(authenticated)
 {
     const ServerOptions &options = bridge->options();
@@ -74,26 +75,10 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, QTcpSocket *transpo
     else
         connect(m_socket, &QWebSocket::bytesWritten, this, written);
 
-    m_slowClientDeadline->setSingleShot(true);
-    m_slowClientDeadline->setInterval(options.slowClientTimeout);
-    connect(m_slowClientDeadline, &QTimer::timeout, this, [this] {
-        qCInfo(lcWebSocket) << "disconnecting a client that stopped reading"
-                            << m_socket->peerAddress();
-        closeWith(ErrorCode::Cancelled, QStringLiteral("Client too slow"),
-                  QWebSocketProtocol::CloseCodePolicyViolated);
-    });
-
     if (m_authenticated)
         acquireSession();
-    else {
-        m_authDeadline = new QTimer(this);
-        m_authDeadline->setSingleShot(true);
-        connect(m_authDeadline, &QTimer::timeout, this, [this] {
-            closeWith(ErrorCode::Unauthorized, QStringLiteral("No authentication in time"),
-                      closeCodeUnauthorized);
-        });
-        m_authDeadline->start(options.authTimeout);
-    }
+    else
+        m_authDeadline.start(int(options.authTimeout.count()), this);
 
     send(Encoder::hello(HelloInfo{
         QStringLiteral("CommandBridge/" COMMANDBRIDGE_VERSION),
@@ -167,8 +152,7 @@ void WebSocketConnection::authenticate(const ClientMessage &message)
         return;
     }
     m_authenticated = true;
-    if (m_authDeadline)
-        m_authDeadline->stop();
+    m_authDeadline.stop();
     acquireSession();
 }
 
@@ -259,7 +243,7 @@ void WebSocketConnection::closeWith(ErrorCode code, const QString &message, int 
     if (m_closing)
         return;
     m_closing = true;
-    m_slowClientDeadline->stop();
+    m_slowClientDeadline.stop();
     abortAll(code, message);
     m_outgoing.flush();
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), message);
@@ -280,10 +264,27 @@ void WebSocketConnection::checkBacklog()
     if (m_closing)
         return;
     const bool overHardLimit = m_outgoing.unsentBytes() > m_bridge->options().outgoingHardLimit;
-    if (overHardLimit && !m_slowClientDeadline->isActive())
-        m_slowClientDeadline->start();
+    if (overHardLimit && !m_slowClientDeadline.isActive())
+        m_slowClientDeadline.start(int(m_bridge->options().slowClientTimeout.count()), this);
     else if (!overHardLimit)
-        m_slowClientDeadline->stop();
+        m_slowClientDeadline.stop();
+}
+
+void WebSocketConnection::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() == m_slowClientDeadline.timerId()) {
+        m_slowClientDeadline.stop();
+        qCInfo(lcWebSocket) << "disconnecting a client that stopped reading"
+                            << m_socket->peerAddress();
+        closeWith(ErrorCode::Cancelled, QStringLiteral("Client too slow"),
+                  QWebSocketProtocol::CloseCodePolicyViolated);
+    } else if (event->timerId() == m_authDeadline.timerId()) {
+        m_authDeadline.stop();
+        closeWith(ErrorCode::Unauthorized, QStringLiteral("No authentication in time"),
+                  closeCodeUnauthorized);
+    } else {
+        QObject::timerEvent(event);
+    }
 }
 
 void WebSocketConnection::onDisconnected()

@@ -5,12 +5,12 @@
 #include "messagedecoder_p.h"
 #include "outgoingqueue_p.h"
 
+#include <QtCore/QBasicTimer>
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
-#include <QtCore/QTimer>
 
 #include <atomic>
 #include <memory>
@@ -60,6 +60,7 @@ private:
     void checkBacklog();
     void acquireSession();
     void onDisconnected();
+    void timerEvent(QTimerEvent *event) override;
 
     WebSocketBridge *m_bridge;
     QWebSocket *m_socket;
@@ -67,9 +68,10 @@ private:
     const QString m_sessionId;
     std::shared_ptr<Session> m_session;
     OutgoingQueue m_outgoing;
-    QTimer *m_authDeadline = nullptr;
+    // QBasicTimers: a QTimer's QObject would cost every idle connection a few hundred bytes.
+    QBasicTimer m_authDeadline;
     /// Runs while the unsent output is above the hard limit.
-    QTimer *m_slowClientDeadline;
+    QBasicTimer m_slowClientDeadline;
     bool m_authenticated;
     /// Running commands by request id key; commands without id are only in m_running.
     QHash<RequestIdKey, CommandContext *> m_byId;
