@@ -2,15 +2,26 @@
 
 #include <QtCore/QUrl>
 
+#include <algorithm>
+
 namespace CommandBridge {
 namespace {
 
-bool containsToken(const QByteArray &list, const QByteArray &token)
+bool isAsciiLetterOrNumber(char c)
 {
-    const QList<QByteArray> items = list.split(',');
-    for (const QByteArray &item : items) {
-        if (item.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/// Whether the comma-separated \a list has \a token, ignoring case and spaces around items.
+bool containsToken(QByteArrayView list, QByteArrayView token)
+{
+    while (!list.isEmpty()) {
+        qsizetype comma = list.indexOf(',');
+        if (comma < 0)
+            comma = list.size();
+        if (list.first(comma).trimmed().compare(token, Qt::CaseInsensitive) == 0)
             return true;
+        list = list.sliced(std::min(comma + 1, list.size()));
     }
     return false;
 }
@@ -28,7 +39,11 @@ QByteArray HttpRequestHead::header(const QByteArray &lowerCaseName) const
 
 QString HttpRequestHead::path() const
 {
-    return QUrl(QString::fromUtf8(target)).path();
+    // The usual target, letters, digits and "/-._~" only, is its own path; QUrl for the rest.
+    const bool plain = std::all_of(target.begin(), target.end(), [](char c) {
+        return isAsciiLetterOrNumber(c) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~';
+    });
+    return plain ? QString::fromLatin1(target) : QUrl(QString::fromUtf8(target)).path();
 }
 
 QUrlQuery HttpRequestHead::query() const
@@ -68,24 +83,37 @@ ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
         return parsed;
     }
 
-    const QList<QByteArray> lines = buffer.left(end).split('\n');
-    const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-    if (requestLine.size() != 3 || !requestLine.at(2).startsWith("HTTP/1.") ||
-        requestLine.at(0).isEmpty() || !requestLine.at(1).startsWith('/')) {
+    // Views into buffer: every request passes here, so only what the head keeps is copied.
+    const QByteArrayView head(buffer.constData(), end);
+    qsizetype lineEnd = head.indexOf('\n');
+    if (lineEnd < 0)
+        lineEnd = head.size();
+    const QByteArrayView requestLine = head.first(lineEnd).trimmed();
+    // Exactly "METHOD SP TARGET SP VERSION".
+    const qsizetype firstSpace = requestLine.indexOf(' ');
+    const qsizetype secondSpace = requestLine.indexOf(' ', firstSpace + 1);
+    if (firstSpace <= 0 || secondSpace < 0 || requestLine.indexOf(' ', secondSpace + 1) >= 0 ||
+        !requestLine.sliced(firstSpace + 1).startsWith('/') ||
+        !requestLine.sliced(secondSpace + 1).startsWith("HTTP/1.")) {
         parsed.status = ParsedRequestHead::Status::Malformed;
         return parsed;
     }
-    parsed.head.method = requestLine.at(0);
-    parsed.head.target = requestLine.at(1);
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines.at(i).trimmed();
+    parsed.head.method = requestLine.first(firstSpace).toByteArray();
+    parsed.head.target =
+        requestLine.sliced(firstSpace + 1, secondSpace - firstSpace - 1).toByteArray();
+    parsed.head.headers.reserve(8);
+    for (qsizetype lineStart = lineEnd + 1; lineStart <= head.size(); lineStart = lineEnd + 1) {
+        lineEnd = head.indexOf('\n', lineStart);
+        if (lineEnd < 0)
+            lineEnd = head.size();
+        const QByteArrayView line = head.sliced(lineStart, lineEnd - lineStart).trimmed();
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0) {
             parsed.status = ParsedRequestHead::Status::Malformed;
             return parsed;
         }
-        parsed.head.headers.append(
-            {line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed()});
+        parsed.head.headers.append({line.first(colon).trimmed().toByteArray().toLower(),
+                                    line.sliced(colon + 1).trimmed().toByteArray()});
     }
     parsed.head.length = end + 4;
     parsed.status = ParsedRequestHead::Status::Complete;

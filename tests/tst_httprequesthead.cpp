@@ -1,0 +1,136 @@
+// The router's HTTP request-head parser, without sockets: what it accepts, refuses and keeps.
+
+#include "httprequesthead_p.h"
+
+#include <QtCore/QUrl>
+#include <QtTest/QTest>
+
+using namespace CommandBridge;
+
+Q_DECLARE_METATYPE(ParsedRequestHead::Status)
+
+class tst_HttpRequestHead : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parsesAHead();
+    void status_data();
+    void status();
+    void pathMatchesQUrl_data();
+    void pathMatchesQUrl();
+    void webSocketUpgradeIsRecognised_data();
+    void webSocketUpgradeIsRecognised();
+};
+
+void tst_HttpRequestHead::parsesAHead()
+{
+    const QByteArray buffer = "POST /api/v1/commands/echo?timeout_ms=5 HTTP/1.1\r\n"
+                              "Host: 127.0.0.1:8080\r\n"
+                              "Content-Type:application/json\r\n"
+                              "X-Empty:\r\n"
+                              "Content-Length:  16 \r\n\r\n"
+                              R"({"text":"hello"})";
+    const ParsedRequestHead parsed = parseRequestHead(buffer, 16 * 1024);
+    QCOMPARE(parsed.status, ParsedRequestHead::Status::Complete);
+    QCOMPARE(parsed.head.method, QByteArray("POST"));
+    QCOMPARE(parsed.head.target, QByteArray("/api/v1/commands/echo?timeout_ms=5"));
+    QCOMPARE(parsed.head.length, buffer.indexOf("\r\n\r\n") + 4);
+    const QList<QPair<QByteArray, QByteArray>> headers = {
+        {"host", "127.0.0.1:8080"},
+        {"content-type", "application/json"},
+        {"x-empty", ""},
+        {"content-length", "16"},
+    };
+    QCOMPARE(parsed.head.headers, headers);
+    QCOMPARE(parsed.head.contentLength(), std::optional<qint64>(16));
+    QCOMPARE(parsed.head.path(), QStringLiteral("/api/v1/commands/echo"));
+    QCOMPARE(parsed.head.header("host"), QByteArray("127.0.0.1:8080"));
+    QVERIFY(!parsed.head.isWebSocketUpgrade());
+}
+
+void tst_HttpRequestHead::status_data()
+{
+    QTest::addColumn<QByteArray>("buffer");
+    QTest::addColumn<ParsedRequestHead::Status>("status");
+
+    using Status = ParsedRequestHead::Status;
+    QTest::newRow("request line only") << QByteArray("GET / HTTP/1.1\r\n\r\n") << Status::Complete;
+    QTest::newRow("HTTP/1.0") << QByteArray("GET /x HTTP/1.0\r\nA: b\r\n\r\n") << Status::Complete;
+    QTest::newRow("no blank line yet")
+        << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n") << Status::Incomplete;
+    QTest::newRow("empty") << QByteArray() << Status::Incomplete;
+    QTest::newRow("too large") << QByteArray("GET /" + QByteArray(70, 'a')) << Status::TooLarge;
+    QTest::newRow("complete but too large")
+        << QByteArray("GET /" + QByteArray(60, 'a') + " HTTP/1.1\r\n\r\n") << Status::TooLarge;
+    QTest::newRow("two words") << QByteArray("GET /\r\n\r\n") << Status::Malformed;
+    QTest::newRow("four words") << QByteArray("GET / x HTTP/1.1\r\n\r\n") << Status::Malformed;
+    QTest::newRow("double space") << QByteArray("GET  / HTTP/1.1\r\n\r\n") << Status::Malformed;
+    QTest::newRow("no method") << QByteArray(" / HTTP/1.1\r\n\r\n") << Status::Malformed;
+    QTest::newRow("target not a path") << QByteArray("GET x HTTP/1.1\r\n\r\n") << Status::Malformed;
+    QTest::newRow("HTTP/2") << QByteArray("GET / HTTP/2\r\n\r\n") << Status::Malformed;
+    QTest::newRow("header without colon")
+        << QByteArray("GET / HTTP/1.1\r\nHost\r\n\r\n") << Status::Malformed;
+    QTest::newRow("header without name")
+        << QByteArray("GET / HTTP/1.1\r\n: x\r\n\r\n") << Status::Malformed;
+    QTest::newRow("bare newline before the end")
+        << QByteArray("GET / HTTP/1.1\n\r\n\r\n") << Status::Malformed;
+    QTest::newRow("garbage") << QByteArray("\x16\x03\x01\x02\r\n\r\n") << Status::Malformed;
+}
+
+void tst_HttpRequestHead::status()
+{
+    QFETCH(QByteArray, buffer);
+    QFETCH(ParsedRequestHead::Status, status);
+    QCOMPARE(parseRequestHead(buffer, 64).status, status);
+}
+
+void tst_HttpRequestHead::pathMatchesQUrl_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    for (const char *target :
+         {"/", "/api/v1/commands/echo", "/a-b_c.d~e/F9", "/./..//x", "/ws?session=abc",
+          "/api/v1/commands/ec%68o", "/a#frag", "/caf%C3%A9", "/a b", "/%2F", "/a+b", "/a:b@c"}) {
+        QTest::newRow(target) << QByteArray(target);
+    }
+}
+
+void tst_HttpRequestHead::pathMatchesQUrl()
+{
+    QFETCH(QByteArray, target);
+    HttpRequestHead head;
+    head.target = target;
+    QCOMPARE(head.path(), QUrl(QString::fromUtf8(target)).path());
+}
+
+void tst_HttpRequestHead::webSocketUpgradeIsRecognised_data()
+{
+    QTest::addColumn<QByteArray>("upgrade");
+    QTest::addColumn<QByteArray>("connection");
+    QTest::addColumn<bool>("isUpgrade");
+    QTest::newRow("plain") << QByteArray("websocket") << QByteArray("Upgrade") << true;
+    QTest::newRow("case and lists")
+        << QByteArray("h2c, WebSocket") << QByteArray("keep-alive ,upgrade") << true;
+    QTest::newRow("no upgrade header") << QByteArray() << QByteArray("Upgrade") << false;
+    QTest::newRow("no connection header") << QByteArray("websocket") << QByteArray() << false;
+    QTest::newRow("token inside a word")
+        << QByteArray("websockets") << QByteArray("Upgrade") << false;
+    QTest::newRow("empty items") << QByteArray(",,websocket,") << QByteArray(", upgrade") << true;
+    QTest::newRow("other protocol") << QByteArray("h2c") << QByteArray("Upgrade") << false;
+}
+
+void tst_HttpRequestHead::webSocketUpgradeIsRecognised()
+{
+    QFETCH(QByteArray, upgrade);
+    QFETCH(QByteArray, connection);
+    QFETCH(bool, isUpgrade);
+    HttpRequestHead head;
+    if (!upgrade.isNull())
+        head.headers.append({"upgrade", upgrade});
+    if (!connection.isNull())
+        head.headers.append({"connection", connection});
+    QCOMPARE(head.isWebSocketUpgrade(), isUpgrade);
+}
+
+QTEST_GUILESS_MAIN(tst_HttpRequestHead)
+#include "tst_httprequesthead.moc"
