@@ -389,7 +389,7 @@ void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::Timer
 
     timer.queued = m_timerQueue.emplace(deadline, timerId);
     m_timers.insert(timerId, timer);
-    m_timersByObject.insert(object, timerId);
+    m_timersByObject.emplace(object, timerId);
 }
 
 bool EpollEventDispatcher::unregisterTimer(int timerId)
@@ -398,24 +398,28 @@ bool EpollEventDispatcher::unregisterTimer(int timerId)
     if (it == m_timers.end())
         return false;
     m_timerQueue.erase(it->queued);
-    m_timersByObject.remove(it->object, timerId);
+    const auto [first, last] = m_timersByObject.equal_range(it->object);
+    const auto byObject =
+        std::find_if(first, last, [timerId](const auto &entry) { return entry.second == timerId; });
+    if (byObject != last)
+        m_timersByObject.erase(byObject);
     m_timers.erase(it);
     return true;
 }
 
 bool EpollEventDispatcher::unregisterTimers(QObject *object)
 {
-    const QList<int> ids = m_timersByObject.values(object);
-    if (ids.isEmpty())
+    const auto [first, last] = m_timersByObject.equal_range(object);
+    if (first == last)
         return false;
-    for (int id : ids) {
-        const auto it = m_timers.find(id);
+    for (auto entry = first; entry != last; ++entry) {
+        const auto it = m_timers.find(entry->second);
         if (it == m_timers.end())
             continue;
         m_timerQueue.erase(it->queued);
         m_timers.erase(it);
     }
-    m_timersByObject.remove(object);
+    m_timersByObject.erase(first, last);
     return true;
 }
 
@@ -423,12 +427,13 @@ QList<QAbstractEventDispatcher::TimerInfo>
 EpollEventDispatcher::registeredTimers(QObject *object) const
 {
     QList<TimerInfo> infos;
-    const QList<int> ids = m_timersByObject.values(object);
-    infos.reserve(ids.size());
-    for (int id : ids) {
-        const auto it = m_timers.constFind(id);
-        if (it != m_timers.cend())
-            infos.append(TimerInfo(id, int(std::min<qint64>(it->interval, INT_MAX)), it->type));
+    const auto [first, last] = m_timersByObject.equal_range(object);
+    for (auto entry = first; entry != last; ++entry) {
+        const auto it = m_timers.constFind(entry->second);
+        if (it != m_timers.cend()) {
+            infos.append(
+                TimerInfo(entry->second, int(std::min<qint64>(it->interval, INT_MAX)), it->type));
+        }
     }
     return infos;
 }

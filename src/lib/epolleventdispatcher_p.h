@@ -4,10 +4,10 @@
 #include <QtCore/QAtomicInt>
 #include <QtCore/QHash>
 #include <QtCore/QList>
-#include <QtCore/QMultiHash>
 
 #include <chrono>
 #include <map>
+#include <memory_resource>
 
 QT_BEGIN_NAMESPACE
 class QSocketNotifier;
@@ -51,7 +51,7 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
-    using TimerQueue = std::multimap<Clock::time_point, int>;
+    using TimerQueue = std::pmr::multimap<Clock::time_point, int>;
 
     struct Timer
     {
@@ -104,8 +104,11 @@ private:
     quint64 m_notifierSerial = 0;
 
     QHash<int, Timer> m_timers;
-    QMultiHash<QObject *, int> m_timersByObject;
-    TimerQueue m_timerQueue;
+    // Node pool of the two maps below: every command starts and stops a timeout timer, and
+    // their nodes then cost no malloc() and free() each time.
+    std::pmr::unsynchronized_pool_resource m_timerNodes;
+    std::pmr::multimap<QObject *, int> m_timersByObject{&m_timerNodes};
+    TimerQueue m_timerQueue{&m_timerNodes};
     quint64 m_timerSerial = 0;
 };
 

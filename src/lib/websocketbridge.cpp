@@ -185,9 +185,9 @@ void WebSocketConnection::runCommand(ClientMessage &&message)
     }
 
     CommandInvocation invocation;
-    invocation.command = message.command;
+    invocation.command = std::move(message.command);
     invocation.args = std::move(message.args);
-    invocation.requestId = message.id;
+    invocation.requestId = std::move(message.id);
     invocation.session = m_session;
     invocation.timeout = message.timeout;
     CommandContext *context = m_bridge->registry()->createCommand(std::move(invocation));
