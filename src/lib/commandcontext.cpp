@@ -2,6 +2,7 @@
 #include <CommandBridge/commandregistry.h>
 #include <CommandBridge/session.h>
 
+#include "commandobserver_p.h"
 #include "logging_p.h"
 
 #include <QtCore/QList>
@@ -193,6 +194,8 @@ void CommandContext::deliverProgress(const CommandProgress &progress)
         m_lastPercent = std::clamp(*delivered.percent, m_lastPercent, 100.0);
         delivered.percent = m_lastPercent;
     }
+    if (m_observer)
+        m_observer->commandProgressed(this, delivered);
     Q_EMIT progressed(delivered);
 }
 
@@ -204,6 +207,8 @@ void CommandContext::finish(const CommandResult &result)
     m_timeoutTimer.stop();
     if (m_counted)
         --m_registry->m_inFlight;
+    if (m_observer)
+        m_observer->commandFinished(this, result);
     Q_EMIT finished(result);
     releaseWhenDone();
 }

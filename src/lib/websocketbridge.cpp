@@ -94,6 +94,9 @@ WebSocketConnection::~WebSocketConnection()
 {
     m_closed = true;
     abortAll(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
+    // abortAll() finished every command, so none reports here again; made sure of all the same.
+    for (CommandContext *context : std::as_const(m_running))
+        CommandObserver::observe(context, nullptr);
     if (m_session)
         m_bridge->sessions()->release(m_session);
 }
@@ -195,27 +198,29 @@ void WebSocketConnection::runCommand(ClientMessage &&message)
     m_running.insert(context);
     if (key)
         m_byId.insert(*key, context);
-    connect(context, &CommandContext::progressed, this,
-            [this, context](const CommandProgress &progress) {
-                if (m_closed)
-                    return;
-                m_outgoing.pushProgress(
-                    context,
-                    Encoder::progressJson(context->requestId(), context->command(), progress));
-                checkBacklog();
-            });
-    connect(context, &CommandContext::finished, this,
-            [this, context, key](const CommandResult &result) {
-                m_running.remove(context);
-                if (key)
-                    m_byId.remove(*key);
-                if (m_closed)
-                    return;
-                m_outgoing.push(
-                    Encoder::resultJson(context->requestId(), context->command(), result), context);
-                checkBacklog();
-            });
+    CommandObserver::observe(context, this);
     context->start();
+}
+
+void WebSocketConnection::commandProgressed(CommandContext *context,
+                                            const CommandProgress &progress)
+{
+    if (m_closed)
+        return;
+    m_outgoing.pushProgress(
+        context, Encoder::progressJson(context->requestId(), context->command(), progress));
+    checkBacklog();
+}
+
+void WebSocketConnection::commandFinished(CommandContext *context, const CommandResult &result)
+{
+    m_running.remove(context);
+    if (!context->requestId().isUndefined())
+        m_byId.remove(requestIdKey(context->requestId()));
+    if (m_closed)
+        return;
+    m_outgoing.push(Encoder::resultJson(context->requestId(), context->command(), result), context);
+    checkBacklog();
 }
 
 void WebSocketConnection::cancelCommand(const ClientMessage &message)

@@ -2,6 +2,7 @@
 
 #include <CommandBridge/commandbridgeserver.h>
 
+#include "commandobserver_p.h"
 #include "messagedecoder_p.h"
 #include "outgoingqueue_p.h"
 
@@ -32,7 +33,7 @@ class WebSocketBridge;
 
 /// One WebSocket client: decodes its messages, runs its commands and is the single way out for
 /// everything sent to it. Owned by the bridge; lives until its socket disconnects.
-class WebSocketConnection : public QObject
+class WebSocketConnection : public QObject, private CommandObserver
 {
     Q_OBJECT
 
@@ -61,6 +62,8 @@ private:
     void acquireSession();
     void onDisconnected();
     void timerEvent(QTimerEvent *event) override;
+    void commandProgressed(CommandContext *context, const CommandProgress &progress) override;
+    void commandFinished(CommandContext *context, const CommandResult &result) override;
 
     WebSocketBridge *m_bridge;
     QWebSocket *m_socket;

@@ -15,6 +15,7 @@
 
 namespace CommandBridge {
 
+class CommandObserver;
 class CommandRegistry;
 class Session;
 struct CommandDescriptor;
@@ -90,6 +91,7 @@ protected:
 
 private:
     friend class CommandRegistry;
+    friend class CommandObserver;
     CommandContext(CommandRegistry *registry, QObject *parent,
                    std::shared_ptr<const CommandDescriptor> descriptor, const QString &command,
                    const QJsonObject &args, std::shared_ptr<Session> session,
@@ -126,6 +128,7 @@ private:
     const std::unique_ptr<CrossThreadProgress> m_crossThread;
     struct StandInLink;
     std::shared_ptr<StandInLink> m_standInLink;
+    CommandObserver *m_observer = nullptr;
 };
 
 } // namespace CommandBridge
