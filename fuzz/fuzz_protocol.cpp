@@ -109,8 +109,12 @@ void useId(const QJsonValue &id)
 {
     if (id.isUndefined())
         return;
-    if (requestIdKey(id).isEmpty() || describeRequestId(id).isEmpty())
-        fail("an id has an empty key or description");
+    const RequestIdKey key = requestIdKey(id);
+    const bool keyMatches = key.isText
+                                ? id.isString() && !key.text.isEmpty() && key.text == id.toString()
+                                : id.isDouble() && double(key.number) == id.toDouble();
+    if (!keyMatches || describeRequestId(id).isEmpty())
+        fail("an id's key does not match it, or its description is empty");
 }
 
 void fuzzClientMessage(const QByteArray &bytes)
