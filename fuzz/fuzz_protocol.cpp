@@ -110,9 +110,8 @@ void useId(const QJsonValue &id)
     if (id.isUndefined())
         return;
     const RequestIdKey key = requestIdKey(id);
-    const bool keyMatches = key.isText
-                                ? id.isString() && !key.text.isEmpty() && key.text == id.toString()
-                                : id.isDouble() && double(key.number) == id.toDouble();
+    const bool keyMatches = key.isText ? id.isString() && key.text == id.toString()
+                                       : id.isDouble() && double(key.number) == id.toDouble();
     if (!keyMatches || describeRequestId(id).isEmpty())
         fail("an id's key does not match it, or its description is empty");
 }
