@@ -345,8 +345,7 @@ QByteArray resultJson(const QJsonValue &id, const QString &command, const Comman
     if (!id.isUndefined())
         appendMember(out, ',', Protocol::Key::id, id);
     appendMember(out, ',', Protocol::Key::result, resultPayload(result));
-    appendKey(out, ',', Protocol::Key::success);
-    out += result.isSuccess() ? "true" : "false";
+    appendMember(out, ',', Protocol::Key::success, result.isSuccess());
     appendKey(out, ',', Protocol::Key::type);
     appendPlain(out, Protocol::Type::commandResult);
     out += '}';

@@ -93,10 +93,8 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, QTcpSocket *transpo
 WebSocketConnection::~WebSocketConnection()
 {
     m_closed = true;
+    // Finishes every command, so none reports to this observer afterwards.
     abortAll(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
-    // abortAll() finished every command, so none reports here again; made sure of all the same.
-    for (CommandContext *context : std::as_const(m_running))
-        CommandObserver::observe(context, nullptr);
     if (m_session)
         m_bridge->sessions()->release(m_session);
 }
