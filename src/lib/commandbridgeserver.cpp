@@ -101,27 +101,48 @@ void CommandBridgeServerPrivate::createShards()
     }
 }
 
-bool CommandBridgeServerPrivate::listenOnFirstShard(const QHostAddress &requested, quint16 port)
+bool CommandBridgeServerPrivate::listenOnShards(const QHostAddress &requested, quint16 port)
 {
-    ConnectionRouter *router = shards.front()->router();
+    NetworkShard *first = shards.front();
     bool listened = false;
-    runOn(shards.front(), [&] {
-        listened = router->listen(requested, port);
-        errorString = router->errorString();
-        address = router->serverAddress();
-        this->port = router->serverPort();
-        if (shards.size() > 1)
-            router->setDistributor(
-                [this](qintptr socket, bool overCapacity) { distribute(socket, overCapacity); });
+    qintptr descriptor = -1;
+    runOn(first, [&] {
+        listened = first->listen(requested, port);
+        errorString = first->router()->errorString();
+        address = first->router()->serverAddress();
+        this->port = first->router()->serverPort();
+        descriptor = first->router()->socketDescriptor();
     });
-    return listened;
+    for (std::size_t i = 1; listened && i < shards.size(); ++i) {
+        NetworkShard *shard = shards[i];
+        runOn(shard, [&] {
+            listened = shard->listenAlongside(descriptor);
+            errorString = shard->router()->errorString();
+        });
+    }
+    if (!listened) {
+        for (NetworkShard *shard : shards)
+            runOn(shard, [shard] { shard->router()->close(); });
+        return false;
+    }
+    if (shards.size() > 1) {
+        for (NetworkShard *shard : shards) {
+            runOn(shard, [this, shard] {
+                shard->router()->setDistributor([this](qintptr socket, bool overCapacity) {
+                    distribute(socket, overCapacity);
+                });
+            });
+        }
+    }
+    return true;
 }
 
 void CommandBridgeServerPrivate::distribute(qintptr socketDescriptor, bool overCapacity)
 {
-    NetworkShard *shard = shards[nextShard++ % shards.size()];
+    NetworkShard *shard =
+        shards[nextShard.fetch_add(1, std::memory_order_relaxed) % shards.size()];
     ConnectionRouter *router = shard->router();
-    if (shard == shards.front()) {
+    if (shard->thread() == QThread::currentThread()) {
         router->adopt(socketDescriptor, overCapacity);
         return;
     }
@@ -196,7 +217,7 @@ bool CommandBridgeServer::listen(const QHostAddress &address, quint16 port)
         d->createShards();
     // The rules hold before the first connection can arrive.
     d->applyPolicy(address);
-    if (!d->listenOnFirstShard(address, port))
+    if (!d->listenOnShards(address, port))
         return false;
     d->listening = true;
     d->errorString.clear();

@@ -27,7 +27,8 @@ public:
     void createShards();
     /// Runs \a work on \a shard's thread and waits for it.
     static void runOn(NetworkShard *shard, const std::function<void()> &work);
-    bool listenOnFirstShard(const QHostAddress &address, quint16 port);
+    /// The first shard listens; the others serve the same listening socket.
+    bool listenOnShards(const QHostAddress &address, quint16 port);
     void distribute(qintptr socketDescriptor, bool overCapacity);
     void shardClosed();
     void finishShutdown();
@@ -50,8 +51,8 @@ public:
     /// Created by the first listen(); with network threads each lives on its own thread.
     std::vector<NetworkShard *> shards;
     std::vector<std::unique_ptr<QThread>> networkThreads;
-    /// Only touched on the first shard's thread, where the listening socket is.
-    std::size_t nextShard = 0;
+    /// Round robin over the shards; every shard's router accepts.
+    std::atomic<std::size_t> nextShard{0};
     std::unique_ptr<QTimer> shutdownGrace;
 };
 

@@ -1,43 +1,22 @@
 #include "networkshard_p.h"
 
+#include "httpserveradapter_p.h"
+#include "logging_p.h"
 #include "requestadmission_p.h"
 #include "websocketbridge_p.h"
 
-#include <QtCore/QLoggingCategory>
 #include <QtHttpServer/QHttpServer>
 #include <QtNetwork/QTcpSocket>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace CommandBridge {
-
-namespace {
-
-QLoggingCategory::CategoryFilter previousFilter = nullptr;
-
-void withoutHttpServerWarnings(QLoggingCategory *category)
-{
-    if (previousFilter)
-        previousFilter(category);
-    if (qstrcmp(category->categoryName(), "qt.httpserver") == 0)
-        category->setEnabled(QtWarningMsg, false);
-}
-
-// QHttpServer warns that the hand-off server "is not listening", which is by design here: it only
-// ever receives sockets the router accepted. Silence exactly that call, not the category for good.
-// Network threads build their shards one after the other, so the filter swap does not race.
-void bindQuietly(QHttpServer &http, QTcpServer *handoff)
-{
-    previousFilter = QLoggingCategory::installFilter(withoutHttpServerWarnings);
-    http.bind(handoff);
-    QLoggingCategory::installFilter(previousFilter);
-    previousFilter = nullptr;
-}
-
-} // namespace
 
 NetworkShard::NetworkShard(const Shared &shared, QObject *parent)
     : QObject(parent)
-    , m_router(std::make_unique<ConnectionRouter>())
     , m_http(std::make_unique<QHttpServer>())
+    , m_router(new ConnectionRouter(m_http.get()))
     , m_rest(std::make_unique<RestRoutes>(shared.registry, shared.sessions))
     , m_webSockets(
           std::make_unique<WebSocketBridge>(shared.registry, shared.sessions, shared.admission))
@@ -46,9 +25,8 @@ NetworkShard::NetworkShard(const Shared &shared, QObject *parent)
     m_router->setAdmission(
         [admission](const HttpRequestHead &head) { return admission->admit(head); });
     m_router->setConnectionCounter(shared.openConnections);
-    connect(m_router.get(), &ConnectionRouter::webSocketRequested, m_webSockets.get(),
+    connect(m_router, &ConnectionRouter::webSocketRequested, m_webSockets.get(),
             &WebSocketBridge::handleUpgrade);
-    bindQuietly(*m_http, m_router->httpHandoff());
     m_rest->setHealthSource(shared.health);
     m_rest->setInFlightCounter(shared.restInFlight);
     m_rest->install(*m_http);
@@ -56,6 +34,33 @@ NetworkShard::NetworkShard(const Shared &shared, QObject *parent)
 }
 
 NetworkShard::~NetworkShard() = default;
+
+bool NetworkShard::listen(const QHostAddress &address, quint16 port)
+{
+    return m_router->listen(address, port) && serveHttp();
+}
+
+bool NetworkShard::listenAlongside(qintptr descriptor)
+{
+    const int duplicate = ::fcntl(int(descriptor), F_DUPFD_CLOEXEC, 0);
+    if (duplicate < 0) {
+        qCWarning(lcRouter) << "cannot share the listening socket:" << qt_error_string(errno);
+        return false;
+    }
+    if (!m_router->setSocketDescriptor(duplicate)) {
+        ::close(duplicate);
+        return false;
+    }
+    return serveHttp();
+}
+
+bool NetworkShard::serveHttp()
+{
+    if (HttpServerAdapter::bind(*m_http, m_router))
+        return true;
+    m_router->close();
+    return false;
+}
 
 void NetworkShard::setOptions(const ServerOptions &options)
 {
@@ -80,8 +85,7 @@ void NetworkShard::shutdown()
 
 void NetworkShard::flush()
 {
-    const QList<QTcpSocket *> sockets =
-        m_router->findChildren<QTcpSocket *>() + m_http->findChildren<QTcpSocket *>();
+    const QList<QTcpSocket *> sockets = m_http->findChildren<QTcpSocket *>();
     for (QTcpSocket *socket : sockets)
         socket->flush();
 }

@@ -6,6 +6,7 @@
 #include "restroutes_p.h"
 
 #include <QtCore/QObject>
+#include <QtNetwork/QHostAddress>
 
 #include <atomic>
 #include <memory>
@@ -44,7 +45,13 @@ public:
     ~NetworkShard() override;
 
     void setOptions(const ServerOptions &options);
-    ConnectionRouter *router() const { return m_router.get(); }
+    ConnectionRouter *router() const { return m_router; }
+
+    /// Listens on \a address and \a port (0: any free port); the router's errorString() says why not.
+    bool listen(const QHostAddress &address, quint16 port);
+    /// Serves the listening socket \a descriptor that another shard listens on, from a duplicate:
+    /// whichever shard's router is woken accepts, and the distributor spreads the connections.
+    bool listenAlongside(qintptr descriptor);
     /// Open WebSocket connections; any thread may ask.
     int connectionCount() const;
 
@@ -57,9 +64,12 @@ Q_SIGNALS:
     void allClosed();
 
 private:
-    // Declared in dependency order: the front ends go before the router whose sockets they use.
-    std::unique_ptr<ConnectionRouter> m_router;
+    bool serveHttp();
+
+    // Declared in dependency order: the front ends go before the sockets they use.
     std::unique_ptr<QHttpServer> m_http;
+    /// A child of m_http, which serves the HTTP connections it hands out.
+    ConnectionRouter *m_router;
     std::unique_ptr<RestRoutes> m_rest;
     std::unique_ptr<WebSocketBridge> m_webSockets;
 };

@@ -3,6 +3,8 @@
 #include <CommandBridge/commandregistry.h>
 #include <CommandBridge/session.h>
 
+#include "admittedhttpsocket_p.h"
+#include "httpserveradapter_p.h"
 #include "logging_p.h"
 #include "messagedecoder_p.h"
 #include "messageencoder_p.h"
@@ -39,24 +41,27 @@ QString methodName(const QHttpServerRequest &request)
 
 } // namespace
 
-/// One REST request waiting for its command. Holds the responder no longer than the socket lives:
-/// QHttpServer 6.4 crashes when a stored responder writes to a socket that went away. A stream's
-/// events leave through an OutgoingQueue, so a client that stops reading costs bounded memory.
-/// Deletes itself once its answer is written or its client is gone.
+/// One REST request waiting for its command. Holds the responder no longer than the connection
+/// lives. A stream's events leave through an OutgoingQueue, so a client that stops reading costs
+/// bounded memory. Deletes itself once its answer is written or its client is gone.
 class RestCall : public QObject
 {
 public:
-    RestCall(QHttpServerResponder &&responder, const QString &command, bool stream,
-             qint64 highWater, QObject *parent)
+    /// \a connection is live.
+    RestCall(QHttpServerResponder &&responder, AdmittedHttpSocket *connection,
+             const QString &command, bool stream, qint64 highWater, QObject *parent)
         : QObject(parent)
-        , m_socket(responder.socket())
+        , m_socket(connection->transport())
         , m_responder(std::move(responder))
         , m_command(command)
         , m_stream(stream)
-        , m_events([this](const QByteArray &event) { m_responder->writeBody(event); },
-                   [this] { return m_socket ? unsentBytes(m_socket) : 0; }, highWater)
+        , m_events(
+              [this](const QByteArray &event) {
+                  HttpServerAdapter::writeStream(*m_responder, event);
+              },
+              [this] { return m_socket ? unsentBytes(m_socket) : 0; }, highWater)
     {
-        connect(m_socket.data(), &QTcpSocket::disconnected, this, &RestCall::clientGone);
+        connect(connection, &QTcpSocket::disconnected, this, &RestCall::clientGone);
         connect(m_socket.data(), &QObject::destroyed, this, &RestCall::clientGone);
         whenBytesLeave(m_socket, this, [this] { drain(); });
     }
@@ -75,10 +80,7 @@ public:
         if (!m_stream || !m_responder)
             return;
         m_streamOpen = true;
-        m_responder->writeStatusLine(QHttpServerResponder::StatusCode::Ok);
-        m_responder->writeHeaders({{"Content-Type", "text/event-stream"},
-                                   {"Cache-Control", "no-cache"},
-                                   {"Connection", "close"}});
+        HttpServerAdapter::beginStream(*m_responder, "text/event-stream");
     }
 
     void progress(const CommandProgress &progress)
@@ -117,8 +119,7 @@ private:
             return;
         m_events.flush();
         if (m_ending && m_events.waitingBytes() == 0) {
-            // The stream has no length and no chunked framing: its end is the connection's.
-            m_socket->disconnectFromHost();
+            HttpServerAdapter::endStream(*m_responder, m_socket);
             m_responder.reset();
             deleteLater();
         }
@@ -156,26 +157,26 @@ void RestRoutes::install(QHttpServer &server)
 {
     using Method = QHttpServerRequest::Method;
     server.route(QStringLiteral("/api/v1/commands"), Method::Get,
-                 [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                 [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
                      writeJson(responder, 200,
                                Encoder::restCommandList(m_registry->describeCommands()));
                  });
     server.route(QStringLiteral("/api/v1/health"), Method::Get,
-                 [this](const QHttpServerRequest &, QHttpServerResponder &&responder) {
+                 [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
                      writeJson(responder, 200, m_health ? m_health() : QJsonObject());
                  });
     server.route(QStringLiteral("/api/v1/commands/<arg>"), Method::Post,
                  [this](const QString &name, const QHttpServerRequest &request,
-                        QHttpServerResponder &&responder) {
-                     runCommand(name, request, std::move(responder), false);
+                        HttpServerAdapter::ResponderArgument responder) {
+                     runCommand(name, request, responder, false);
                  });
     server.route(QStringLiteral("/api/v1/commands/<arg>/stream"), Method::Post,
                  [this](const QString &name, const QHttpServerRequest &request,
-                        QHttpServerResponder &&responder) {
-                     runCommand(name, request, std::move(responder), true);
+                        HttpServerAdapter::ResponderArgument responder) {
+                     runCommand(name, request, responder, true);
                  });
-    server.setMissingHandler(
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    HttpServerAdapter::setMissingHandler(
+        server, this, [](const QHttpServerRequest &request, QHttpServerResponder &responder) {
             static const QRegularExpression knownPath(
                 QStringLiteral("^/api/v1/(health|commands(/[^/]+(/stream)?)?)$"));
             const QString path = request.url().path();
@@ -194,7 +195,7 @@ void RestRoutes::install(QHttpServer &server)
 }
 
 void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &request,
-                            QHttpServerResponder &&responder, bool stream)
+                            QHttpServerResponder &responder, bool stream)
 {
     const auto reject = [&](ErrorCode code, const QString &message) {
         writeJson(responder, httpStatusForErrorCode(errorCodeString(code)),
@@ -213,6 +214,9 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         return reject(ErrorCode::BadMessage,
                       QStringLiteral("X-Session-Id must match [A-Za-z0-9._-]{1,128}"));
     }
+    AdmittedHttpSocket *connection = HttpServerAdapter::connectionOf(request, responder);
+    if (!connection || !connection->transport())
+        return; // the client is gone: nobody to answer
     if (m_inFlight->fetch_add(1, std::memory_order_relaxed) >= m_options.maxRestInFlight) {
         m_inFlight->fetch_sub(1, std::memory_order_relaxed);
         return reject(ErrorCode::Busy, QStringLiteral("Too many commands in flight (limit %1)")
@@ -225,8 +229,8 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
     invocation.session = sessionId.isEmpty() ? nullptr : m_sessions->acquire(sessionId);
     invocation.timeout = std::get<std::optional<std::chrono::milliseconds>>(timeout);
 
-    auto *call =
-        new RestCall(std::move(responder), name, stream, m_options.outgoingHighWater, this);
+    auto *call = new RestCall(std::move(responder), connection, name, stream,
+                              m_options.outgoingHighWater, this);
     CommandContext *context = m_registry->createCommand(invocation);
     call->attach(context, invocation.session);
     m_calls.insert(call);

@@ -49,7 +49,7 @@ public:
 
 private:
     void runCommand(const QString &name, const QHttpServerRequest &request,
-                    QHttpServerResponder &&responder, bool stream);
+                    QHttpServerResponder &responder, bool stream);
 
     CommandRegistry *m_registry;
     SessionStore *m_sessions;

@@ -1,5 +1,7 @@
 #include "wsclient.h"
 
+#include "websocketcompat_p.h"
+
 #include <QtCore/QJsonParseError>
 #include <QtCore/QUrlQuery>
 
@@ -14,7 +16,7 @@ WsClient::WsClient(QObject *parent)
         m_closeCode = m_socket.closeCode();
         m_closeReason = m_socket.closeReason();
     });
-    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+    connect(&m_socket, CommandBridge::webSocketErrorSignal, this,
             [this] { ++m_errorCount; });
     connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
         QJsonParseError error;

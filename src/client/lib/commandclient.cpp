@@ -4,6 +4,7 @@
 #include "clientprotocol_p.h"
 #include "commandcall_p.h"
 #include "commandclient_p.h"
+#include "websocketcompat_p.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QRegularExpression>
@@ -109,7 +110,7 @@ void CommandClientPrivate::open(const QUrl &target)
     // A refused or failed handshake reports an error without disconnected(); an error on an
     // open connection is followed by disconnected(), which carries the close reason.
     QObject::connect(
-        webSocket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), q,
+        webSocket, webSocketErrorSignal, q,
         [this, webSocket](QAbstractSocket::SocketError) {
             if (webSocket != socket || webSocket->state() == QAbstractSocket::ConnectedState)
                 return;

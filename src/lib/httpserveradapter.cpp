@@ -1,0 +1,92 @@
+#include "httpserveradapter_p.h"
+
+#include "admittedhttpsocket_p.h"
+
+#include <QtCore/QPointer>
+#include <QtHttpServer/QHttpServer>
+#include <QtHttpServer/QHttpServerRequest>
+#include <QtNetwork/QTcpServer>
+
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+#include <QtNetwork/QHttpHeaders>
+#endif
+
+namespace CommandBridge::HttpServerAdapter {
+
+bool bind(QHttpServer &http, QTcpServer *server)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    return http.bind(server);
+#else
+    http.bind(server);
+    return server->isListening();
+#endif
+}
+
+void setMissingHandler(QHttpServer &http, QObject *context, MissingHandler handler)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    http.setMissingHandler(context, [handler = std::move(handler)](
+                                        const QHttpServerRequest &request,
+                                        QHttpServerResponder &responder) {
+        handler(request, responder);
+    });
+#else
+    // 6.4 keeps the handler for good, so the context's lifetime guards it instead.
+    http.setMissingHandler([context = QPointer<QObject>(context), handler = std::move(handler)](
+                               const QHttpServerRequest &request,
+                               QHttpServerResponder &&responder) {
+        if (context)
+            handler(request, responder);
+    });
+#endif
+}
+
+AdmittedHttpSocket *connectionOf(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    // 6.8's responder does not tell its socket; the request names its peer, unique per connection.
+    Q_UNUSED(responder)
+    return AdmittedHttpSocket::forPeer(request.remoteAddress(), request.remotePort());
+#else
+    Q_UNUSED(request)
+    return qobject_cast<AdmittedHttpSocket *>(responder.socket());
+#endif
+}
+
+void beginStream(QHttpServerResponder &responder, const QByteArray &contentType)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    QHttpHeaders headers;
+    headers.append(QHttpHeaders::WellKnownHeader::ContentType, contentType);
+    headers.append(QHttpHeaders::WellKnownHeader::CacheControl, "no-cache");
+    responder.writeBeginChunked(headers);
+#else
+    responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
+    responder.writeHeaders(
+        {{"Content-Type", contentType}, {"Cache-Control", "no-cache"}, {"Connection", "close"}});
+#endif
+}
+
+void writeStream(QHttpServerResponder &responder, const QByteArray &piece)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    responder.writeChunk(piece);
+#else
+    responder.writeBody(piece);
+#endif
+}
+
+void endStream(QHttpServerResponder &responder, QTcpSocket *transport)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    Q_UNUSED(transport)
+    responder.writeEndChunked(QByteArray());
+#else
+    Q_UNUSED(responder)
+    if (transport)
+        transport->disconnectFromHost();
+#endif
+}
+
+} // namespace CommandBridge::HttpServerAdapter
