@@ -13,7 +13,9 @@ Card {
     // The command's row of CommandListModel.get(): name, description, argsSchema, timeoutMs.
     property var command: ({})
     readonly property string commandName: command.name !== undefined ? command.name : ""
-    readonly property var schema: command.argsSchema !== undefined ? command.argsSchema : ({})
+    // A plain JavaScript copy: Qt 6.8 passes JSON arrays to QML as sequences, not arrays.
+    readonly property var schema: command.argsSchema !== undefined
+                                  ? JSON.parse(JSON.stringify(command.argsSchema)) : ({})
     // Properties the form shows; the session id is the connection's business.
     readonly property var fields: {
         const properties = schema.properties !== undefined ? schema.properties : {};

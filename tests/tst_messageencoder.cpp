@@ -437,6 +437,7 @@ void tst_MessageEncoder::toJsonMatchesQJsonDocument_data()
                                                             {controls, 2},
                                                             {QString(high), 3},
                                                             {QStringLiteral("é"), 4}});
+    QTest::newRow("empty key") << QJsonValue(spec(R"({"":1,"a":{"":[]}})"));
     QTest::newRow("nested") << QJsonValue(QJsonObject{
         {QStringLiteral("b"),
          QJsonArray{QJsonObject{}, QJsonArray{QJsonArray{}},
@@ -464,13 +465,16 @@ void tst_MessageEncoder::toJsonMatchesQJsonDocumentOnRandomValues()
     // Seeded, so a failure reproduces; 2000 trees of up to 4 levels.
     QRandomGenerator random(20261126);
     const auto randomString = [&random] {
-        static constexpr char16_t alphabet[] = {u'a', u'"', u'\\',  u'\n',  u'\x1f', u'\x7f',
-                                                u'é', u'€', 0xd83d, 0xde00, u'/',    u' '};
+        static constexpr const char16_t *alphabet[] = {
+            u"a", u"\"", u"\\", u"\n", u"\x1f", u"\x7f", u"é", u"€", u"\xd83d\xde00", u"/", u" "};
         QString text;
         for (int i = random.bounded(8); i > 0; --i)
-            text += QChar(alphabet[random.bounded(int(std::size(alphabet)))]);
+            text += QStringView(alphabet[random.bounded(int(std::size(alphabet)))]);
         return text;
     };
+    // Never empty: Qt 6.8.2's QJsonObject::insert() crashes on an empty key after a non-Latin-1
+    // one. The empty key's encoding has its own row in the tables above.
+    const auto randomKey = [&randomString] { return QLatin1Char('k') + randomString(); };
     const std::function<QJsonValue(int)> randomValue = [&](int depth) -> QJsonValue {
         switch (random.bounded(depth > 0 ? 8 : 6)) {
         case 0:
@@ -494,13 +498,13 @@ void tst_MessageEncoder::toJsonMatchesQJsonDocumentOnRandomValues()
         default: {
             QJsonObject object;
             for (int i = random.bounded(4); i > 0; --i)
-                object.insert(randomString(), randomValue(depth - 1));
+                object.insert(randomKey(), randomValue(depth - 1));
             return object;
         }
         }
     };
     for (int i = 0; i < 2000; ++i) {
-        const QJsonObject object{{randomString(), randomValue(4)}};
+        const QJsonObject object{{randomKey(), randomValue(4)}};
         QCOMPARE(Encoder::toJson(object), wire(object));
     }
 }

@@ -7,7 +7,6 @@
 #include "websocketcompat_p.h"
 
 #include <QtCore/QJsonArray>
-#include <QtCore/QRegularExpression>
 #include <QtNetwork/QNetworkRequest>
 #include <QtQml/QQmlEngine>
 #include <QtWebSockets/QWebSocket>
@@ -44,13 +43,6 @@ QString describeClose(const QWebSocket *socket)
 }
 
 /// The HTTP status of a refused upgrade. QWebSocket 6.4 reports it only inside its error text.
-int refusedUpgradeStatus(const QWebSocket *socket)
-{
-    static const QRegularExpression status(QStringLiteral("status code: (\\d{3})"));
-    const QRegularExpressionMatch match = status.match(socket->errorString());
-    return match.hasMatch() ? match.captured(1).toInt() : 0;
-}
-
 QString describeRefusal(int httpStatus, const QString &fallback)
 {
     switch (httpStatus) {
