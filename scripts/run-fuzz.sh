@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with clang 14 (ASan + UBSan, in build-fuzz/) and runs their bounded
-# CTest smoke runs. Installs clang 14 and its runtime libraries (libFuzzer) when they are missing.
+# Builds the libFuzzer targets with Debian's clang (14 on Debian 12, 19 on Debian 13; ASan + UBSan,
+# in build-fuzz/) and runs their bounded CTest smoke runs. Installs that clang and its runtime
+# libraries (libFuzzer) when they are missing.
 # The exit status is CTest's: non-zero when a fuzzer crashed; its reproducer is then in
 # build-fuzz/fuzz/<fuzzer>-run/artifacts/.
 set -euo pipefail
@@ -8,15 +9,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build-fuzz"
 
-# Debian 12 names: clang-14 is the compiler, libclang-rt-14-dev holds libFuzzer and the sanitizer
-# runtimes.
-bash "$root/scripts/install-deps.sh" clang-14 libclang-rt-14-dev
+# clang-N is the compiler, libclang-rt-N-dev holds libFuzzer and the sanitizer runtimes.
+clang_version=14
+[[ "$(. /etc/os-release && echo "$VERSION_ID")" == 13 ]] && clang_version=19
+bash "$root/scripts/install-deps.sh" "clang-$clang_version" "libclang-rt-$clang_version-dev"
 
 generator=()
 [[ -f "$build/CMakeCache.txt" ]] || generator=(-G Ninja)
 # Debug keeps Qt's and our Q_ASSERTs; -O1 makes the fuzzer several times faster than -O0.
 cmake -S "$root" -B "$build" "${generator[@]}" \
-    -DCMAKE_CXX_COMPILER=clang++-14 \
+    -DCMAKE_CXX_COMPILER="clang++-$clang_version" \
     -DCMAKE_BUILD_TYPE=Debug \
     -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
     -DCOMMANDBRIDGE_BUILD_FUZZERS=ON \

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs the README's test command (scripts/run-tests.sh) on Debian 13 (Qt 6.8) from a Debian 12
 # host: a minimal Debian 13 root made with debootstrap from Debian's mirror, cached as a tarball
-# with the project's packages already installed, a clone of this checkout inside it, and the suite
-# run there in a chroot. Needs root. The exit status is the suite's.
+# with the project's packages already installed, a clone of this checkout's HEAD inside it, and the
+# suite run there in a chroot. Needs root. The exit status is the suite's.
+#
+# Usage: run-tests-debian13.sh [SCRIPT ...]: the project's scripts to run there, one after the
+# other (default: scripts/run-tests.sh), e.g. scripts/run-tests.sh scripts/run-sanitizers.sh.
 #
 # Environment: COMMANDBRIDGE_CACHE (default /var/cache/commandbridge) keeps the tarball;
 # DEBIAN_MIRROR (default http://deb.debian.org/debian) is where debootstrap and apt-get fetch from.
@@ -79,5 +82,11 @@ if [[ ! -f "$tarball" ]]; then
     find "$cache" -name 'debian13-*.tar.gz' ! -path "$tarball" -delete
 fi
 
+scripts=("$@")
+[[ ${#scripts[@]} -gt 0 ]] || scripts=(scripts/run-tests.sh)
+
 git clone --quiet --no-hardlinks "$root" "$chroot_dir/src/commandbridge"
-in_chroot bash -c 'cd /src/commandbridge && ./scripts/run-tests.sh'
+for script in "${scripts[@]}"; do
+    echo "run-tests-debian13.sh: $script on Debian 13" >&2
+    in_chroot bash -c 'cd /src/commandbridge && bash "$1"' bash "$script"
+done
