@@ -139,8 +139,7 @@ bool CommandBridgeServerPrivate::listenOnShards(const QHostAddress &requested, q
 
 void CommandBridgeServerPrivate::distribute(qintptr socketDescriptor, bool overCapacity)
 {
-    NetworkShard *shard =
-        shards[nextShard.fetch_add(1, std::memory_order_relaxed) % shards.size()];
+    NetworkShard *shard = shards[nextShard.fetch_add(1, std::memory_order_relaxed) % shards.size()];
     ConnectionRouter *router = shard->router();
     if (shard->thread() == QThread::currentThread()) {
         router->adopt(socketDescriptor, overCapacity);

@@ -56,8 +56,9 @@ void ConnectionRouter::adopt(qintptr socketDescriptor, bool overCapacity)
     // Progress is many small writes: without this each burst can wait for a delayed ACK.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const auto refuseOverCapacity = [this, socket] {
-        refuseConnection(socket, {503, errorCodeString(ErrorCode::Busy),
-                        QStringLiteral("Too many connections (limit %1)").arg(m_maxConnections)});
+        refuseConnection(socket,
+                         {503, errorCodeString(ErrorCode::Busy),
+                          QStringLiteral("Too many connections (limit %1)").arg(m_maxConnections)});
     };
     if (auto *sslSocket = qobject_cast<QSslSocket *>(socket)) {
         sslSocket->setSslConfiguration(*m_tls);

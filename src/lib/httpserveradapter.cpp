@@ -9,6 +9,7 @@
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
 #include <QtNetwork/QHttpHeaders>
+#include <QtNetwork/QSslSocket>
 #endif
 
 namespace CommandBridge::HttpServerAdapter {
@@ -16,6 +17,9 @@ namespace CommandBridge::HttpServerAdapter {
 bool bind(QHttpServer &http, QTcpServer *server)
 {
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    // Each 6.8 request carries a QSslConfiguration; the first one made loads the TLS backend,
+    // which takes about a second: here, not in the first client's request.
+    QSslSocket::supportsSsl();
     return http.bind(server);
 #else
     http.bind(server);
@@ -26,16 +30,16 @@ bool bind(QHttpServer &http, QTcpServer *server)
 void setMissingHandler(QHttpServer &http, QObject *context, MissingHandler handler)
 {
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    http.setMissingHandler(context, [handler = std::move(handler)](
-                                        const QHttpServerRequest &request,
-                                        QHttpServerResponder &responder) {
-        handler(request, responder);
-    });
+    http.setMissingHandler(context,
+                           [handler = std::move(handler)](const QHttpServerRequest &request,
+                                                          QHttpServerResponder &responder) {
+                               handler(request, responder);
+                           });
 #else
     // 6.4 keeps the handler for good, so the context's lifetime guards it instead.
-    http.setMissingHandler([context = QPointer<QObject>(context), handler = std::move(handler)](
-                               const QHttpServerRequest &request,
-                               QHttpServerResponder &&responder) {
+    http.setMissingHandler([context = QPointer<QObject>(context),
+                            handler = std::move(handler)](const QHttpServerRequest &request,
+                                                          QHttpServerResponder &&responder) {
         if (context)
             handler(request, responder);
     });
@@ -77,13 +81,13 @@ void writeStream(QHttpServerResponder &responder, const QByteArray &piece)
 #endif
 }
 
-void endStream(QHttpServerResponder &responder, QTcpSocket *transport)
+void endStream(QHttpServerResponder &responder, const QByteArray &lastPiece, QTcpSocket *transport)
 {
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
     Q_UNUSED(transport)
-    responder.writeEndChunked(QByteArray());
+    responder.writeEndChunked(lastPiece);
 #else
-    Q_UNUSED(responder)
+    responder.writeBody(lastPiece);
     if (transport)
         transport->disconnectFromHost();
 #endif

@@ -48,8 +48,9 @@ AdmittedHttpSocket *connectionOf(const QHttpServerRequest &request,
 void beginStream(QHttpServerResponder &responder, const QByteArray &contentType);
 /// Sends one piece of the body.
 void writeStream(QHttpServerResponder &responder, const QByteArray &piece);
-/// Ends the body; \a transport is the client's connection, which 6.4 has to close for that.
-void endStream(QHttpServerResponder &responder, QTcpSocket *transport);
+/// Sends \a lastPiece (not empty) and ends the body; \a transport is the client's connection,
+/// which 6.4 has to close for that.
+void endStream(QHttpServerResponder &responder, const QByteArray &lastPiece, QTcpSocket *transport);
 
 } // namespace HttpServerAdapter
 } // namespace CommandBridge

@@ -47,7 +47,8 @@ public:
     void setOptions(const ServerOptions &options);
     ConnectionRouter *router() const { return m_router; }
 
-    /// Listens on \a address and \a port (0: any free port); the router's errorString() says why not.
+    /// Listens on \a address and \a port (0: any free port); the router's errorString() says why
+    /// not.
     bool listen(const QHostAddress &address, quint16 port);
     /// Serves the listening socket \a descriptor that another shard listens on, from a duplicate:
     /// whichever shard's router is woken accepts, and the distributor spreads the connections.

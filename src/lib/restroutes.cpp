@@ -96,9 +96,9 @@ public:
     {
         m_context = nullptr;
         if (m_responder && m_streamOpen) {
-            m_events.push(Encoder::serverSentEvent(
-                              "result", Encoder::result(QJsonValue::Undefined, m_command, result)),
-                          this);
+            // The last piece of the stream, sent once the progress before it has left.
+            m_resultEvent = Encoder::serverSentEvent(
+                "result", Encoder::result(QJsonValue::Undefined, m_command, result));
             m_ending = true;
             drain();
             return;
@@ -119,7 +119,7 @@ private:
             return;
         m_events.flush();
         if (m_ending && m_events.waitingBytes() == 0) {
-            HttpServerAdapter::endStream(*m_responder, m_socket);
+            HttpServerAdapter::endStream(*m_responder, m_resultEvent, m_socket);
             m_responder.reset();
             deleteLater();
         }
@@ -140,6 +140,7 @@ private:
     const bool m_stream;
     bool m_streamOpen = false;
     bool m_ending = false;
+    QByteArray m_resultEvent;
     OutgoingQueue m_events;
     CommandContext *m_context = nullptr;
     std::shared_ptr<Session> m_session;
@@ -156,15 +157,16 @@ RestRoutes::~RestRoutes() = default;
 void RestRoutes::install(QHttpServer &server)
 {
     using Method = QHttpServerRequest::Method;
-    server.route(QStringLiteral("/api/v1/commands"), Method::Get,
-                 [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
-                     writeJson(responder, 200,
-                               Encoder::restCommandList(m_registry->describeCommands()));
-                 });
-    server.route(QStringLiteral("/api/v1/health"), Method::Get,
-                 [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
-                     writeJson(responder, 200, m_health ? m_health() : QJsonObject());
-                 });
+    server.route(
+        QStringLiteral("/api/v1/commands"), Method::Get,
+        [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
+            writeJson(responder, 200, Encoder::restCommandList(m_registry->describeCommands()));
+        });
+    server.route(
+        QStringLiteral("/api/v1/health"), Method::Get,
+        [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
+            writeJson(responder, 200, m_health ? m_health() : QJsonObject());
+        });
     server.route(QStringLiteral("/api/v1/commands/<arg>"), Method::Post,
                  [this](const QString &name, const QHttpServerRequest &request,
                         HttpServerAdapter::ResponderArgument responder) {
@@ -215,7 +217,12 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
                       QStringLiteral("X-Session-Id must match [A-Za-z0-9._-]{1,128}"));
     }
     AdmittedHttpSocket *connection = HttpServerAdapter::connectionOf(request, responder);
-    if (!connection || !connection->transport())
+    if (!connection) {
+        // Every request arrives on an AdmittedHttpSocket: this means Qt changed how it tells one.
+        qCCritical(lcRest) << "no connection found for a request from" << request.remoteAddress();
+        return reject(ErrorCode::Internal, QStringLiteral("The request's connection is unknown"));
+    }
+    if (!connection->transport())
         return; // the client is gone: nobody to answer
     if (m_inFlight->fetch_add(1, std::memory_order_relaxed) >= m_options.maxRestInFlight) {
         m_inFlight->fetch_sub(1, std::memory_order_relaxed);

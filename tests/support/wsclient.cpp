@@ -16,8 +16,7 @@ WsClient::WsClient(QObject *parent)
         m_closeCode = m_socket.closeCode();
         m_closeReason = m_socket.closeReason();
     });
-    connect(&m_socket, CommandBridge::webSocketErrorSignal, this,
-            [this] { ++m_errorCount; });
+    connect(&m_socket, CommandBridge::webSocketErrorSignal, this, [this] { ++m_errorCount; });
     connect(&m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
         QJsonParseError error;
         const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);

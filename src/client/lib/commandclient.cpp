@@ -102,8 +102,7 @@ void CommandClientPrivate::open(const QUrl &target)
     // A refused or failed handshake reports an error without disconnected(); an error on an
     // open connection is followed by disconnected(), which carries the close reason.
     QObject::connect(
-        webSocket, webSocketErrorSignal, q,
-        [this, webSocket](QAbstractSocket::SocketError) {
+        webSocket, webSocketErrorSignal, q, [this, webSocket](QAbstractSocket::SocketError) {
             if (webSocket != socket || webSocket->state() == QAbstractSocket::ConnectedState)
                 return;
             const int status = refusedUpgradeStatus(webSocket);
