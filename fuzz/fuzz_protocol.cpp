@@ -143,6 +143,19 @@ void fuzzRequestHead(const QByteArray &bytes)
     const HttpRequestHead &head = parsed.head;
     if (head.length < 4 || head.length > bytes.size() || head.length > maxHeadBytes)
         fail("a complete head has a length outside the buffer");
+    // What passes must frame the same for any HTTP parser (no request smuggling).
+    if (head.headers.size() > maxHeaderFields)
+        fail("a complete head has more fields than QHttpServer keeps");
+    int contentLengths = 0;
+    for (const auto &[name, value] : head.headers) {
+        if (name.isEmpty() || name.contains(' ') || name.contains('\t') || name.contains(':'))
+            fail("a field name holds whitespace or a colon");
+        if (value.contains('\r') || value.contains('\n') || value.contains('\0'))
+            fail("a field value holds a line break or NUL");
+        contentLengths += name == "content-length" ? 1 : 0;
+    }
+    if (contentLengths > 1)
+        fail("a complete head has two Content-Length fields");
     head.path();
     head.query();
     head.contentLength();

@@ -212,6 +212,8 @@ private Q_SLOTS:
     void refusedWebSocketClientNeverConnects();
     void everyKeptAliveRequestPassesAdmission_data();
     void everyKeptAliveRequestPassesAdmission();
+    void smuggledRequestIsRefusedAndNeverRuns_data();
+    void smuggledRequestIsRefusedAndNeverRuns();
 
     // Admitted.
     void admittedRequestIsServed_data();
@@ -512,6 +514,66 @@ void tst_Access::everyKeptAliveRequestPassesAdmission()
     QCOMPARE(response.json(), parse(withPort(body, port())));
     QTRY_VERIFY_WITH_TIMEOUT(client.isDisconnected(), waitMs);
     QCOMPARE(m_fixture->probe().startedCommands(), startedByFirst);
+}
+
+void tst_Access::smuggledRequestIsRefusedAndNeverRuns_data()
+{
+    QTest::addColumn<QByteArray>("before");
+    QTest::addColumn<QByteArray>("smuggling");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+
+    // The request another parser could see inside the smuggling one's body: no token, foreign Host.
+    const QByteArray hidden = "POST /api/v1/commands/quick HTTP/1.1\r\nHost: evil.example\r\n"
+                              "Content-Length: 2\r\n\r\n{}";
+    const QByteArray head = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n";
+    const QByteArray length = "Content-Length: " + QByteArray::number(hidden.size()) + "\r\n";
+    const QByteArray chunked =
+        QByteArray::number(hidden.size(), 16) + "\r\n" + hidden + "\r\n0\r\n\r\n";
+    const QByteArray malformed = refusalBody("bad_message", "Malformed HTTP request");
+    const QByteArray health = RawRequest::get("/api/v1/health").bytes();
+
+    for (const QByteArray &before : {QByteArray(), health}) {
+        const QByteArray where = before.isEmpty() ? " first" : " after a request";
+        QTest::addRow("101 header fields%s", where.constData())
+            << before << head + QByteArray("X-F: v\r\n").repeated(100) + length + "\r\n" + hidden
+            << 400 << malformed;
+        QTest::addRow("empty Transfer-Encoding, then chunked%s", where.constData())
+            << before << head + "Transfer-Encoding:\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked
+            << 411 << refusalBody("bad_message", "Request bodies need a Content-Length");
+        QTest::addRow("obs-folded Transfer-Encoding%s", where.constData())
+            << before << head + "Transfer-Encoding:\r\n chunked\r\n\r\n" + chunked << 400
+            << malformed;
+        QTest::addRow("two Content-Lengths%s", where.constData())
+            << before << head + "Content-Length: 0\r\n" + length + "\r\n" + hidden << 400
+            << malformed;
+        QTest::addRow("space before the colon%s", where.constData())
+            << before << head + "Content-Length : 0\r\n" + length + "\r\n" + hidden << 400
+            << malformed;
+    }
+}
+
+void tst_Access::smuggledRequestIsRefusedAndNeverRuns()
+{
+    QFETCH(QByteArray, before);
+    QFETCH(QByteArray, smuggling);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    listen(QString::fromUtf8(theToken));
+
+    RawHttpClient client(port());
+    const int answered = before.isEmpty() ? 0 : 1;
+    if (!before.isEmpty()) {
+        client.send(withPort(before, port()));
+        QTRY_COMPARE_WITH_TIMEOUT(client.responses().size(), 1, waitMs);
+    }
+    client.send(withPort(smuggling, port()));
+    QTRY_VERIFY_WITH_TIMEOUT(client.isDisconnected(), waitMs);
+    QCOMPARE(client.responses().size(), answered + 1);
+    const HttpResponse response = client.responses().at(answered);
+    QCOMPARE(response.status, status);
+    QCOMPARE(response.json(), parse(body));
+    QCOMPARE(m_fixture->probe().startedCommands(), QStringList());
 }
 
 void tst_Access::admittedRequestIsServed_data()

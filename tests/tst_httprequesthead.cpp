@@ -17,6 +17,7 @@ private Q_SLOTS:
     void parsesAHead();
     void status_data();
     void status();
+    void moreFieldsThanQHttpServerKeepsAreMalformed();
     void pathMatchesQUrl_data();
     void pathMatchesQUrl();
     void webSocketUpgradeIsRecognised_data();
@@ -76,6 +77,33 @@ void tst_HttpRequestHead::status_data()
     QTest::newRow("bare newline before the end")
         << QByteArray("GET / HTTP/1.1\n\r\n\r\n") << Status::Malformed;
     QTest::newRow("garbage") << QByteArray("\x16\x03\x01\x02\r\n\r\n") << Status::Malformed;
+    // Heads another parser could frame differently (request smuggling): all refused.
+    QTest::newRow("obs-fold") << QByteArray(
+                                     "POST / HTTP/1.1\r\nTransfer-Encoding:\r\n chunked\r\n\r\n")
+                              << Status::Malformed;
+    QTest::newRow("obs-fold with a colon")
+        << QByteArray("GET / HTTP/1.1\r\nA: b\r\n\tContent-Length: 5\r\n\r\n") << Status::Malformed;
+    QTest::newRow("space before colon")
+        << QByteArray("GET / HTTP/1.1\r\nContent-Length : 5\r\n\r\n") << Status::Malformed;
+    QTest::newRow("space in a name")
+        << QByteArray("GET / HTTP/1.1\r\nContent Length: 5\r\n\r\n") << Status::Malformed;
+    QTest::newRow("control in a value")
+        << QByteArray("GET / HTTP/1.1\r\nA: b\x01c\r\n\r\n") << Status::Malformed;
+    QTest::newRow("bare CR in a value")
+        << QByteArray("GET / HTTP/1.1\r\nA: b\rContent-Length: 5\r\n\r\n") << Status::Malformed;
+    QTest::newRow("bare LF between fields")
+        << QByteArray("GET / HTTP/1.1\r\nA: b\nContent-Length: 5\r\n\r\n") << Status::Malformed;
+    QTest::newRow("two equal Content-Lengths")
+        << QByteArray("POST / HTTP/1.1\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\n")
+        << Status::Malformed;
+    QTest::newRow("two different Content-Lengths")
+        << QByteArray("POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 30\r\n\r\n")
+        << Status::Malformed;
+    QTest::newRow("method not a token")
+        << QByteArray("G(T / HTTP/1.1\r\n\r\n") << Status::Malformed;
+    QTest::newRow("HTTP/1.2") << QByteArray("GET / HTTP/1.2\r\n\r\n") << Status::Malformed;
+    QTest::newRow("control in the target")
+        << QByteArray("GET /a\x7f HTTP/1.1\r\n\r\n") << Status::Malformed;
 }
 
 void tst_HttpRequestHead::status()
@@ -83,6 +111,17 @@ void tst_HttpRequestHead::status()
     QFETCH(QByteArray, buffer);
     QFETCH(ParsedRequestHead::Status, status);
     QCOMPARE(parseRequestHead(buffer, 64).status, status);
+}
+
+void tst_HttpRequestHead::moreFieldsThanQHttpServerKeepsAreMalformed()
+{
+    const auto withFields = [](qsizetype count) -> QByteArray {
+        return "GET / HTTP/1.1\r\n" + QByteArray("A: b\r\n").repeated(count) + "\r\n";
+    };
+    QCOMPARE(parseRequestHead(withFields(maxHeaderFields), 16 * 1024).status,
+             ParsedRequestHead::Status::Complete);
+    QCOMPARE(parseRequestHead(withFields(maxHeaderFields + 1), 16 * 1024).status,
+             ParsedRequestHead::Status::Malformed);
 }
 
 void tst_HttpRequestHead::pathMatchesQUrl_data()

@@ -12,6 +12,26 @@ bool isAsciiLetterOrNumber(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/// RFC 9110's tchar: what a method or a header name is made of.
+bool isTokenChar(char c)
+{
+    return isAsciiLetterOrNumber(c) || (c != 0 && QByteArrayView("!#$%&'*+-.^_`|~").contains(c));
+}
+
+bool isToken(QByteArrayView text)
+{
+    return !text.isEmpty() && std::all_of(text.begin(), text.end(), isTokenChar);
+}
+
+/// Field values may hold visible characters, spaces, tabs and obs-text, never other controls.
+bool isFieldValue(QByteArrayView text)
+{
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u == '\t' || (u >= 0x20 && u != 0x7f);
+    });
+}
+
 /// Whether the comma-separated \a list has \a token, ignoring case and spaces around items.
 bool containsToken(QByteArrayView list, QByteArrayView token)
 {
@@ -27,6 +47,12 @@ bool containsToken(QByteArrayView list, QByteArrayView token)
 }
 
 } // namespace
+
+bool HttpRequestHead::hasHeader(const QByteArray &lowerCaseName) const
+{
+    return std::any_of(headers.begin(), headers.end(),
+                       [&](const auto &header) { return header.first == lowerCaseName; });
+}
 
 QByteArray HttpRequestHead::header(const QByteArray &lowerCaseName) const
 {
@@ -62,8 +88,10 @@ std::optional<qint64> HttpRequestHead::contentLength() const
     for (const auto &[name, value] : headers) {
         if (name == "content-length") {
             bool ok = false;
-            const qint64 length = value.trimmed().toLongLong(&ok);
-            return ok && length >= 0 ? length : -1;
+            const qint64 length = value.toLongLong(&ok);
+            const bool digits = std::all_of(value.begin(), value.end(),
+                                            [](char c) { return c >= '0' && c <= '9'; });
+            return ok && digits ? length : -1;
         }
     }
     return std::nullopt;
@@ -84,36 +112,55 @@ ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
     }
 
     // Views into buffer: every request passes here, so only what the head keeps is copied.
-    const QByteArrayView head(buffer.constData(), end);
-    qsizetype lineEnd = head.indexOf('\n');
-    if (lineEnd < 0)
-        lineEnd = head.size();
-    const QByteArrayView requestLine = head.first(lineEnd).trimmed();
-    // Exactly "METHOD SP TARGET SP VERSION".
-    const qsizetype firstSpace = requestLine.indexOf(' ');
-    const qsizetype secondSpace = requestLine.indexOf(' ', firstSpace + 1);
-    if (firstSpace <= 0 || secondSpace < 0 || requestLine.indexOf(' ', secondSpace + 1) >= 0 ||
-        !requestLine.sliced(firstSpace + 1).startsWith('/') ||
-        !requestLine.sliced(secondSpace + 1).startsWith("HTTP/1.")) {
+    // Anything another HTTP parser could read differently is Malformed: QHttpServer reads the same
+    // bytes after this, and the two must agree on where each request ends.
+    const QByteArrayView head(buffer.constData(), end + 2);
+    const auto malformed = [&parsed] {
         parsed.status = ParsedRequestHead::Status::Malformed;
         return parsed;
-    }
-    parsed.head.method = requestLine.first(firstSpace).toByteArray();
-    parsed.head.target =
-        requestLine.sliced(firstSpace + 1, secondSpace - firstSpace - 1).toByteArray();
+    };
+    // Every line ends with CRLF, the last one included (head spans up to its CRLF).
+    qsizetype lineEnd = head.indexOf('\n');
+    const auto lineAt = [&head](qsizetype start,
+                                qsizetype newline) -> std::optional<QByteArrayView> {
+        if (newline <= start || head.at(newline - 1) != '\r')
+            return std::nullopt;
+        return head.sliced(start, newline - 1 - start);
+    };
+    const std::optional<QByteArrayView> requestLine = lineAt(0, lineEnd);
+    if (!requestLine)
+        return malformed();
+    // Exactly "METHOD SP TARGET SP HTTP/1.x".
+    const qsizetype firstSpace = requestLine->indexOf(' ');
+    const qsizetype secondSpace = requestLine->indexOf(' ', firstSpace + 1);
+    if (firstSpace <= 0 || secondSpace < 0 || requestLine->indexOf(' ', secondSpace + 1) >= 0)
+        return malformed();
+    const QByteArrayView method = requestLine->first(firstSpace);
+    const QByteArrayView target = requestLine->sliced(firstSpace + 1, secondSpace - firstSpace - 1);
+    const QByteArrayView version = requestLine->sliced(secondSpace + 1);
+    if (!isToken(method) || !target.startsWith('/') || !isFieldValue(target) ||
+        (version != "HTTP/1.1" && version != "HTTP/1.0"))
+        return malformed();
+    parsed.head.method = method.toByteArray();
+    parsed.head.target = target.toByteArray();
     parsed.head.headers.reserve(8);
-    for (qsizetype lineStart = lineEnd + 1; lineStart <= head.size(); lineStart = lineEnd + 1) {
+    for (qsizetype lineStart = lineEnd + 1; lineStart < head.size(); lineStart = lineEnd + 1) {
         lineEnd = head.indexOf('\n', lineStart);
-        if (lineEnd < 0)
-            lineEnd = head.size();
-        const QByteArrayView line = head.sliced(lineStart, lineEnd - lineStart).trimmed();
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0) {
-            parsed.status = ParsedRequestHead::Status::Malformed;
-            return parsed;
-        }
-        parsed.head.headers.append({line.first(colon).trimmed().toByteArray().toLower(),
-                                    line.sliced(colon + 1).trimmed().toByteArray()});
+        const std::optional<QByteArrayView> line = lineAt(lineStart, lineEnd);
+        if (!line)
+            return malformed();
+        // No whitespace in or before a name (which also refuses obs-fold continuation lines).
+        const qsizetype colon = line->indexOf(':');
+        if (colon <= 0 || !isToken(line->first(colon)))
+            return malformed();
+        const QByteArrayView value = line->sliced(colon + 1).trimmed();
+        if (!isFieldValue(value) || parsed.head.headers.size() == maxHeaderFields)
+            return malformed();
+        QByteArray name = line->first(colon).toByteArray().toLower();
+        // A second Content-Length, equal or not, is where two parsers part ways.
+        if (name == "content-length" && parsed.head.hasHeader(name))
+            return malformed();
+        parsed.head.headers.append({std::move(name), value.toByteArray()});
     }
     parsed.head.length = end + 4;
     parsed.status = ParsedRequestHead::Status::Complete;

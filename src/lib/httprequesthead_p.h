@@ -19,6 +19,8 @@ struct HttpRequestHead
     /// Bytes up to and including the blank line.
     qsizetype length = 0;
 
+    bool hasHeader(const QByteArray &lowerCaseName) const;
+    /// The first field of that name; empty when absent.
     QByteArray header(const QByteArray &lowerCaseName) const;
     QString path() const;
     QUrlQuery query() const;
@@ -34,7 +36,14 @@ struct ParsedRequestHead
     HttpRequestHead head;
 };
 
-/// Parses the head at the start of \a buffer; a head longer than \a maxBytes is TooLarge.
+/// More header fields than this are Malformed: QHttpServer 6.4 keeps no more than 100, and a
+/// field it dropped (a Content-Length, say) would frame the request differently.
+inline constexpr qsizetype maxHeaderFields = 100;
+
+/// Parses the head at the start of \a buffer; a head longer than \a maxBytes is TooLarge. A head
+/// that HTTP parsers could frame differently (obs-fold, whitespace in or before a field name,
+/// controls, two Content-Length fields, more than maxHeaderFields fields, bare LF, a request line
+/// other than "METHOD SP /TARGET SP HTTP/1.x") is Malformed.
 ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes);
 
 } // namespace CommandBridge

@@ -147,7 +147,7 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
         !isValidToken(bearerToken(head.header("authorization"))))
         return unauthorized();
     // Without a length a body's end is unknown until QHttpServer has buffered all of it.
-    if (!head.header("transfer-encoding").isEmpty()) {
+    if (head.hasHeader("transfer-encoding")) {
         return Refusal(411, errorCodeString(ErrorCode::BadMessage),
                        QStringLiteral("Request bodies need a Content-Length"));
     }
