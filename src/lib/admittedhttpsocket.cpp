@@ -1,8 +1,12 @@
 #include "admittedhttpsocket_p.h"
 
 #include "httprefusal_p.h"
+#include "httpserveradapter_p.h"
+#include "outgoingqueue_p.h"
 
 #include <QtCore/QHash>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QTimerEvent>
 
 #include <cstring>
 #include <utility>
@@ -11,6 +15,9 @@ namespace CommandBridge {
 namespace {
 
 using Peer = std::pair<QHostAddress, quint16>;
+
+/// Bytes of admitted requests held back at most; beyond, the client waits.
+constexpr qint64 maxHeldBytes = 1024 * 1024;
 
 /// Sockets live and die on one thread, so each thread keeps its own.
 QHash<Peer, AdmittedHttpSocket *> &socketsByPeer()
@@ -21,12 +28,15 @@ QHash<Peer, AdmittedHttpSocket *> &socketsByPeer()
 
 } // namespace
 
-AdmittedHttpSocket::AdmittedHttpSocket(QTcpSocket *transport, Admission admission, QObject *parent)
+AdmittedHttpSocket::AdmittedHttpSocket(QTcpSocket *transport, Admission admission, Limits limits,
+                                       QObject *parent)
     : QTcpSocket(parent)
     , m_transport(transport)
     , m_admission(std::move(admission))
+    , m_limits(limits)
 {
     transport->setParent(this);
+    transport->setReadBufferSize(maxHeldBytes);
     setPeerAddress(transport->peerAddress());
     setPeerPort(transport->peerPort());
     setLocalAddress(transport->localAddress());
@@ -37,6 +47,10 @@ AdmittedHttpSocket::AdmittedHttpSocket(QTcpSocket *transport, Admission admissio
     connect(transport, &QTcpSocket::bytesWritten, this, &AdmittedHttpSocket::bytesWritten);
     connect(transport, &QTcpSocket::disconnected, this, &AdmittedHttpSocket::transportGone);
     connect(transport, &QObject::destroyed, this, &AdmittedHttpSocket::transportGone);
+    whenBytesLeave(transport, this, [this] {
+        if (!m_held.empty())
+            release();
+    });
     socketsByPeer().insert(Peer(peerAddress(), peerPort()), this);
 }
 
@@ -109,20 +123,50 @@ qint64 AdmittedHttpSocket::skipData(qint64 maxSize)
 
 qint64 AdmittedHttpSocket::writeData(const char *data, qint64 size)
 {
-    return m_transport ? m_transport->write(data, size) : -1;
+    if (!m_transport)
+        return -1;
+    const qint64 written = m_transport->write(data, size);
+    if (written > 0)
+        readAnswer(QByteArrayView(data, written));
+    return written;
+}
+
+void AdmittedHttpSocket::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_idleTimer.timerId())
+        return QTcpSocket::timerEvent(event);
+    m_idleTimer.stop();
+    m_closing = true;
+    if (m_transport)
+        m_transport->disconnectFromHost();
 }
 
 void AdmittedHttpSocket::admitArrivals()
 {
-    if (m_refused || !m_transport)
+    if (!m_transport)
         return;
-    QByteArray fresh = m_transport->readAll();
-    const qsizetype admittedBefore = m_admitted.size();
-    while (!fresh.isEmpty() && !m_refused) {
+    if (m_refusal || m_closing) {
+        m_transport->readAll();
+        return;
+    }
+    // Past the limit the bytes stay with the connection (whose buffer is as small), and TCP
+    // makes the client wait; release() reads on.
+    if (m_heldBytes >= maxHeldBytes)
+        return;
+    frame(m_transport->readAll());
+    release();
+}
+
+void AdmittedHttpSocket::frame(QByteArray fresh)
+{
+    while (!fresh.isEmpty() && !m_refusal) {
         if (m_bodyRemaining > 0) {
             const qint64 taken = std::min<qint64>(m_bodyRemaining, fresh.size());
-            m_admitted += fresh.left(taken);
+            HeldRequest &request = m_held.back();
+            request.bytes += fresh.left(taken);
+            m_heldBytes += taken;
             m_bodyRemaining -= taken;
+            request.complete = m_bodyRemaining == 0;
             fresh.remove(0, taken);
             continue;
         }
@@ -131,27 +175,183 @@ void AdmittedHttpSocket::admitArrivals()
         const ParsedRequestHead parsed = parseRequestHead(m_partialHead, maxRequestHeadBytes);
         if (parsed.status == ParsedRequestHead::Status::Incomplete)
             break;
-        const std::optional<Refusal> refusal =
-            parsed.status == ParsedRequestHead::Status::Complete
-                ? m_admission(parsed.head)
-                : std::optional<Refusal>(unreadableHeadRefusal(parsed.status));
-        if (refusal) {
-            m_refused = true;
+        m_refusal = parsed.status == ParsedRequestHead::Status::Complete
+                        ? m_admission(parsed.head)
+                        : std::optional<Refusal>(unreadableHeadRefusal(parsed.status));
+        if (m_refusal) {
             m_partialHead.clear();
-            refuseConnection(m_transport, *refusal);
             break;
         }
-        m_admitted += m_partialHead.left(parsed.head.length);
+        HeldRequest request;
+        request.bytes = m_partialHead.left(parsed.head.length);
         m_bodyRemaining = parsed.head.contentLength().value_or(0);
+        request.complete = m_bodyRemaining == 0;
+        request.closeAfterAnswer = parsed.head.wantsClose();
+        request.expectsContinue = !request.complete && parsed.head.expectsContinue();
+        m_heldBytes += request.bytes.size();
+        m_held.push_back(std::move(request));
         fresh = m_partialHead.mid(parsed.head.length);
         m_partialHead.clear();
     }
-    if (m_admitted.size() > admittedBefore)
+}
+
+void AdmittedHttpSocket::release()
+{
+    if (!m_transport)
+        return;
+    bool passed = false;
+    while (!m_held.empty() && !m_closing) {
+        HeldRequest &next = m_held.front();
+        if (!next.started) {
+            if (!m_awaitingAnswer.empty() || unsentBytes(m_transport) >= m_limits.highWater)
+                break;
+            next.started = true;
+            m_awaitingAnswer.push_back(next.closeAfterAnswer);
+            if (next.expectsContinue && !HttpServerAdapter::answersExpectContinue)
+                m_transport->write("HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        if (!next.bytes.isEmpty()) {
+            m_heldBytes -= next.bytes.size();
+            m_admitted += std::exchange(next.bytes, QByteArray());
+            passed = true;
+        }
+        if (!next.complete)
+            break;
+        m_held.pop_front();
+    }
+    if (m_refusal && m_held.empty() && m_awaitingAnswer.empty() && !m_closing) {
+        // After the answers to the requests before it, in order.
+        m_closing = true;
+        refuseConnection(m_transport, *m_refusal);
+    }
+    updateIdleTimer();
+    if (passed)
         Q_EMIT readyRead();
+    if (!m_closing && m_heldBytes < maxHeldBytes && m_transport->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &AdmittedHttpSocket::admitArrivals, Qt::QueuedConnection);
+}
+
+void AdmittedHttpSocket::readAnswer(QByteArrayView bytes)
+{
+    using State = AnswerReader::State;
+    AnswerReader &answer = m_answer;
+    // Takes bytes up to and including the next CRLF into answer.line; false if none came yet.
+    const auto takeLine = [&answer, &bytes] {
+        const qsizetype newline = bytes.indexOf('\n');
+        if (newline < 0) {
+            answer.line += bytes;
+            bytes = QByteArrayView();
+            return false;
+        }
+        answer.line += bytes.first(newline + 1);
+        bytes = bytes.sliced(newline + 1);
+        return true;
+    };
+    while (!bytes.isEmpty()) {
+        switch (answer.state) {
+        case State::Head: {
+            if (!takeLine())
+                return;
+            if (answer.line != "\r\n" && !answer.line.endsWith("\r\n\r\n"))
+                break; // a header line; the head ends with an empty one
+            const QByteArray head = std::exchange(answer.line, QByteArray()).toLower();
+            const int status = head.mid(9, 3).toInt();
+            if (status >= 100 && status < 200)
+                break; // 100 Continue: the answer follows
+            static const QRegularExpression lengthField(
+                QStringLiteral("\r\ncontent-length:[ \t]*(\\d+)"));
+            const QRegularExpressionMatch length = lengthField.match(QLatin1String(head));
+            if (length.hasMatch()) {
+                answer.remaining = length.captured(1).toLongLong();
+                answer.state = State::Body;
+                if (answer.remaining == 0) {
+                    answer.state = State::Head;
+                    answerWritten();
+                }
+            } else if (head.contains("\r\ntransfer-encoding:")) {
+                answer.state = State::ChunkSize;
+            } else if (status == 204 || status == 304) {
+                answerWritten();
+            } else {
+                answer.state = State::UntilClose; // the connection's end is the answer's
+            }
+            break;
+        }
+        case State::Body: {
+            const qint64 taken = std::min<qint64>(answer.remaining, bytes.size());
+            answer.remaining -= taken;
+            bytes = bytes.sliced(taken);
+            if (answer.remaining == 0) {
+                answer.state = State::Head;
+                answerWritten();
+            }
+            break;
+        }
+        case State::ChunkSize: {
+            if (!takeLine())
+                return;
+            const qint64 size =
+                std::exchange(answer.line, QByteArray()).trimmed().toLongLong(nullptr, 16);
+            answer.remaining = size + 2; // and its CRLF
+            answer.state = size == 0 ? State::ChunkEnd : State::ChunkData;
+            break;
+        }
+        case State::ChunkData: {
+            const qint64 taken = std::min<qint64>(answer.remaining, bytes.size());
+            answer.remaining -= taken;
+            bytes = bytes.sliced(taken);
+            if (answer.remaining == 0)
+                answer.state = State::ChunkSize;
+            break;
+        }
+        case State::ChunkEnd: {
+            if (!takeLine())
+                return;
+            // Trailer fields until an empty line.
+            if (std::exchange(answer.line, QByteArray()) == "\r\n") {
+                answer.state = State::Head;
+                answerWritten();
+            }
+            break;
+        }
+        case State::UntilClose:
+            return;
+        }
+    }
+}
+
+void AdmittedHttpSocket::answerWritten()
+{
+    if (m_awaitingAnswer.empty())
+        return;
+    const bool closeAfter = m_awaitingAnswer.front();
+    m_awaitingAnswer.pop_front();
+    if (closeAfter) {
+        m_closing = true;
+        m_held.clear();
+        m_heldBytes = 0;
+        updateIdleTimer();
+        if (m_transport)
+            m_transport->disconnectFromHost();
+        return;
+    }
+    // Not now: QHttpServer is still inside the write that finished this answer.
+    QMetaObject::invokeMethod(this, &AdmittedHttpSocket::release, Qt::QueuedConnection);
+}
+
+void AdmittedHttpSocket::updateIdleTimer()
+{
+    const bool idle = m_held.empty() && m_awaitingAnswer.empty() && m_partialHead.isEmpty() &&
+                      m_bodyRemaining == 0 && !m_closing && !m_refusal;
+    if (idle)
+        m_idleTimer.start(int(m_limits.idleTimeout.count()), this);
+    else
+        m_idleTimer.stop();
 }
 
 void AdmittedHttpSocket::transportGone()
 {
+    m_idleTimer.stop();
     if (state() == QAbstractSocket::UnconnectedState)
         return;
     setSocketState(QAbstractSocket::UnconnectedState);

@@ -108,7 +108,7 @@ void ConnectionRouter::readHead(QTcpSocket *socket)
         Q_EMIT webSocketRequested(socket);
         return;
     }
-    auto *connection = new AdmittedHttpSocket(socket, m_admission, this);
+    auto *connection = new AdmittedHttpSocket(socket, m_admission, m_httpLimits, this);
     // The QHttpServer bound to this server takes the connection before this returns.
     addPendingConnection(connection);
     connection->startReading();

@@ -35,6 +35,8 @@ public:
 
     void setAdmission(Admission admission) { m_admission = std::move(admission); }
     void setHandshakeTimeout(std::chrono::milliseconds timeout) { m_handshakeTimeout = timeout; }
+    /// For the HTTP connections accepted from now on.
+    void setHttpLimits(const AdmittedHttpSocket::Limits &limits) { m_httpLimits = limits; }
     void setMaxConnections(int maxConnections) { m_maxConnections = maxConnections; }
     /// With a configuration, every connection speaks TLS first (https:// and wss://).
     void setTls(const std::optional<QSslConfiguration> &tls) { m_tls = tls; }
@@ -67,6 +69,7 @@ private:
     Admission m_admission;
     std::function<void(qintptr, bool)> m_distributor;
     std::chrono::milliseconds m_handshakeTimeout{std::chrono::seconds(10)};
+    AdmittedHttpSocket::Limits m_httpLimits;
     std::optional<QSslConfiguration> m_tls;
     int m_maxConnections = 1024;
     std::shared_ptr<std::atomic<int>> m_openConnections = std::make_shared<std::atomic<int>>(0);

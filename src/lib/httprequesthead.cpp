@@ -83,6 +83,19 @@ bool HttpRequestHead::isWebSocketUpgrade() const
            containsToken(header("connection"), "upgrade");
 }
 
+bool HttpRequestHead::wantsClose() const
+{
+    const QByteArray connection = header("connection");
+    if (version == "HTTP/1.0")
+        return !containsToken(connection, "keep-alive");
+    return containsToken(connection, "close");
+}
+
+bool HttpRequestHead::expectsContinue() const
+{
+    return header("expect").compare("100-continue", Qt::CaseInsensitive) == 0;
+}
+
 std::optional<qint64> HttpRequestHead::contentLength() const
 {
     for (const auto &[name, value] : headers) {
@@ -143,6 +156,7 @@ ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
         return malformed();
     parsed.head.method = method.toByteArray();
     parsed.head.target = target.toByteArray();
+    parsed.head.version = version.toByteArray();
     parsed.head.headers.reserve(8);
     for (qsizetype lineStart = lineEnd + 1; lineStart < head.size(); lineStart = lineEnd + 1) {
         lineEnd = head.indexOf('\n', lineStart);

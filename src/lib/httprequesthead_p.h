@@ -14,6 +14,8 @@ struct HttpRequestHead
 {
     QByteArray method;
     QByteArray target;
+    /// "HTTP/1.1" or "HTTP/1.0".
+    QByteArray version;
     /// Header names in lower case, in the order received.
     QList<QPair<QByteArray, QByteArray>> headers;
     /// Bytes up to and including the blank line.
@@ -25,6 +27,11 @@ struct HttpRequestHead
     QString path() const;
     QUrlQuery query() const;
     bool isWebSocketUpgrade() const;
+    /// Whether the connection ends after the answer: `Connection: close`, or HTTP/1.0 without
+    /// `Connection: keep-alive`.
+    bool wantsClose() const;
+    /// `Expect: 100-continue`: the client waits for an interim answer before sending the body.
+    bool expectsContinue() const;
     /// Undefined when absent; -1 when present but not a number.
     std::optional<qint64> contentLength() const;
 };

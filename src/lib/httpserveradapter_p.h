@@ -30,6 +30,9 @@ using ResponderArgument = QHttpServerResponder &;
 using ResponderArgument = QHttpServerResponder &&;
 #endif
 
+/// Whether QHttpServer answers `Expect: 100-continue` itself (6.8); for 6.4 the gate does.
+inline constexpr bool answersExpectContinue = QT_VERSION >= QT_VERSION_CHECK(6, 8, 0);
+
 using MissingHandler =
     std::function<void(const QHttpServerRequest &request, QHttpServerResponder &responder)>;
 

@@ -65,6 +65,7 @@ bool NetworkShard::serveHttp()
 void NetworkShard::setOptions(const ServerOptions &options)
 {
     m_router->setHandshakeTimeout(options.handshakeTimeout);
+    m_router->setHttpLimits({options.outgoingHighWater, options.httpIdleTimeout});
     m_router->setMaxConnections(options.maxConnections);
     m_router->setTls(options.tls);
     m_rest->setOptions(options);

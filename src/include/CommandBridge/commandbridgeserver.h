@@ -30,6 +30,8 @@ struct ServerOptions
     std::chrono::milliseconds sessionIdleTime{std::chrono::minutes(30)};
     /// Time a new connection has to send its first complete request head (or handshake).
     std::chrono::milliseconds handshakeTimeout{std::chrono::seconds(10)};
+    /// How long a kept-alive HTTP connection with no request under way stays open.
+    std::chrono::milliseconds httpIdleTimeout{std::chrono::seconds(30)};
     /// Longest time shutdown() waits for sockets to flush before closing them hard.
     std::chrono::milliseconds shutdownGrace{std::chrono::seconds(2)};
 
@@ -41,7 +43,8 @@ struct ServerOptions
     QStringList allowedOrigins;
     /// Open TCP connections; one more is answered with HTTP 503 and closed.
     int maxConnections = 1024;
-    /// Unsent bytes on a WebSocket above which queued progress of a request is coalesced.
+    /// Unsent bytes on a WebSocket or SSE stream above which queued progress of a request is
+    /// coalesced; on an HTTP connection, above which no further pipelined request is read.
     qint64 outgoingHighWater = 256 * 1024;
     /// Unsent bytes above which a WebSocket client that stays there for slowClientTimeout is
     /// disconnected.
