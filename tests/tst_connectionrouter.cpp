@@ -87,6 +87,12 @@ private Q_SLOTS:
     void serverUrlsNameTheListeningPort();
     void pipelinedRequestsGetResponsesInOrder();
     void pipelinedResponsesKeepRequestOrderBehindASlowRun();
+    void pipelinedRequestsStayInOrderWithNetworkThreads();
+    void validRequestThenRefusedOneGetsBothAnswersInOrder();
+    void connectionCloseIsHonoured_data();
+    void connectionCloseIsHonoured();
+    void idleConnectionIsClosedButNotWhileAnAnswerIsAwaited();
+    void expectContinueGetsContinue();
     void slowlySentRequestIsAnswered_data();
     void slowlySentRequestIsAnswered();
     void requestSentWithTheConnectIsAnswered_data();
@@ -181,6 +187,101 @@ void ConnectionRouterTest::pipelinedResponsesKeepRequestOrderBehindASlowRun()
              QStringLiteral("ok"));
     QCOMPARE(client.responses().at(2).json(),
              object(R"({"command":"echo","success":true,"result":{"last":true}})"));
+}
+
+void ConnectionRouterTest::pipelinedRequestsStayInOrderWithNetworkThreads()
+{
+    // Echo runs on the app's thread, health on the network thread: answers are ready out of order.
+    ServerOptions options;
+    options.networkThreads = 1;
+    startServer(options);
+    RawHttpClient client(port());
+    QByteArray requests;
+    for (int i = 0; i < 25; ++i)
+        requests +=
+            echoRequest(port(), "{\"i\":" + QByteArray::number(i) + "}") + healthRequest(port());
+    client.send(requests);
+
+    QTRY_COMPARE_WITH_TIMEOUT(client.responses().size(), 50, 10000);
+    for (int i = 0; i < 25; ++i) {
+        QCOMPARE(client.responses().at(2 * i).json().value(QLatin1String("result")).toObject(),
+                 QJsonObject({{QStringLiteral("i"), i}}));
+        QCOMPARE(client.responses().at(2 * i + 1).json().value(QLatin1String("status")).toString(),
+                 QStringLiteral("ok"));
+    }
+}
+
+void ConnectionRouterTest::validRequestThenRefusedOneGetsBothAnswersInOrder()
+{
+    ServerOptions options;
+    options.token = QStringLiteral("secret");
+    startServer(options);
+    RawHttpClient client(port());
+    client.send(healthRequest(port()) + commandsRequest(port()));
+
+    QTRY_COMPARE(client.responses().size(), 2);
+    QCOMPARE(client.responses().at(0).status, 200);
+    QCOMPARE(client.responses().at(1).status, 401);
+    QCOMPARE(client.responses()
+                 .at(1)
+                 .json()
+                 .value(QLatin1String("result"))
+                 .toObject()
+                 .value(QLatin1String("code")),
+             QJsonValue(QStringLiteral("unauthorized")));
+    QTRY_VERIFY(client.isDisconnected());
+}
+
+void ConnectionRouterTest::connectionCloseIsHonoured_data()
+{
+    QTest::addColumn<QByteArray>("head");
+    QTest::newRow("Connection: close")
+        << QByteArray("GET /api/v1/health HTTP/1.1\r\nConnection: close\r\n");
+    QTest::newRow("HTTP/1.0") << QByteArray("GET /api/v1/health HTTP/1.0\r\n");
+}
+
+void ConnectionRouterTest::connectionCloseIsHonoured()
+{
+    QFETCH(QByteArray, head);
+    RawHttpClient client(port());
+    // The request after it is never read.
+    client.send(head + "Host: 127.0.0.1:" + QByteArray::number(port()) + "\r\n\r\n" +
+                commandsRequest(port()));
+    QTRY_VERIFY(client.isDisconnected());
+    QCOMPARE(client.responses().size(), 1);
+    QCOMPARE(client.responses().at(0).status, 200);
+    QVERIFY(client.pending().isEmpty());
+}
+
+void ConnectionRouterTest::idleConnectionIsClosedButNotWhileAnAnswerIsAwaited()
+{
+    ServerOptions options;
+    options.httpIdleTimeout = std::chrono::milliseconds(300);
+    startServer(options);
+    RawHttpClient client(port());
+    // Three steps of 200 ms: the connection waits longer than the idle time for its answer.
+    client.send(commandRequest(port(), "count", R"({"to":3,"interval_ms":200})"));
+    QTRY_COMPARE_WITH_TIMEOUT(client.responses().size(), 1, 5000);
+    QCOMPARE(client.responses().at(0).status, 200);
+    QElapsedTimer idle;
+    idle.start();
+    QTRY_VERIFY_WITH_TIMEOUT(client.isDisconnected(), 5000);
+    QVERIFY(idle.elapsed() >= 250);
+}
+
+void ConnectionRouterTest::expectContinueGetsContinue()
+{
+    RawHttpClient client(port());
+    client.send(
+        "POST /api/v1/commands/echo HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
+        "\r\nExpect: 100-continue\r\nContent-Length: 8\r\n\r\n");
+    QTRY_VERIFY(client.received().startsWith("HTTP/1.1 100 Continue\r\n\r\n"));
+    client.send(QByteArray(R"({"a":1})") + '\n');
+    QTRY_COMPARE(client.responses().size(), 2);
+    QCOMPARE(client.responses().at(0).status, 100);
+    const HttpResponse answer = client.responses().at(1);
+    QCOMPARE(answer.status, 200);
+    QCOMPARE(answer.json(), object(R"({"command":"echo","success":true,"result":{"a":1}})"));
 }
 
 void ConnectionRouterTest::slowlySentRequestIsAnswered_data()

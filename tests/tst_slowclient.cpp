@@ -403,6 +403,7 @@ private Q_SLOTS:
     void clientBackUnderHardLimitInTimeStaysConnected();
     void clientThatKeepsUpReceivesEveryProgress_data();
     void clientThatKeepsUpReceivesEveryProgress();
+    void pipeliningHttpClientThatDoesNotReadIsNotRead();
 
 private:
     /// Adds the test's commands to the fixture's registry (before listen()):
@@ -736,6 +737,64 @@ void tst_SlowClient::clientBackUnderHardLimitInTimeStaysConnected()
                      .size(),
                  MiB);
     }
+}
+
+void tst_SlowClient::pipeliningHttpClientThatDoesNotReadIsNotRead()
+{
+    // 20,000 pipelined requests whose answers add up to about 40 MB, from a client that reads
+    // nothing until it has sent them all: the server stops reading its requests instead of
+    // keeping the answers.
+    QVERIFY(m_fixture->listen());
+    const quint16 port = m_fixture->server()->serverPort();
+    const QByteArray request =
+        "GET /api/v1/commands HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) + "\r\n\r\n";
+    constexpr int requests = residentSizeIsMeaningful ? 20000 : 2000;
+    QTcpSocket client;
+    client.setReadBufferSize(1);
+    client.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(client.waitForConnected(5000));
+
+    const qint64 before = residentKiB();
+    client.write(request.repeated(requests));
+    // The server has settled once what the client sends stops leaving it (or all has left: the
+    // server holds up to 1 MiB of requests back) and its memory stops growing.
+    qint64 unsent = -1;
+    qint64 resident = before;
+    QElapsedTimer sinceChange;
+    sinceChange.start();
+    QVERIFY(runEventLoopUntil(
+        [&] {
+            const qint64 residentNow = residentKiB();
+            if (client.bytesToWrite() != unsent || std::abs(residentNow - resident) > 256) {
+                unsent = client.bytesToWrite();
+                resident = residentNow;
+                sinceChange.restart();
+            }
+            return sinceChange.elapsed() >= 500;
+        },
+        20000));
+    const qint64 growth = residentKiB() - before;
+    qInfo().noquote() << "a pipelining client that does not read: resident growth"
+                      << mebibytes(growth) << "with" << unsent << "bytes of requests unsent";
+    if (residentSizeIsMeaningful)
+        QVERIFY2(growth < 16 * 1024, qPrintable(mebibytes(growth)));
+
+    // Nothing is lost: once the client reads, every request is answered, in order.
+    client.setReadBufferSize(0);
+    QByteArray received;
+    int answers = 0;
+    const QByteArray statusLine = "HTTP/1.1 200 OK\r\n";
+    QVERIFY(runEventLoopUntil(
+        [&] {
+            received += client.readAll();
+            for (qsizetype at = received.indexOf(statusLine); at >= 0;
+                 at = received.indexOf(statusLine)) {
+                ++answers;
+                received.remove(0, at + statusLine.size());
+            }
+            return answers == requests;
+        },
+        60000));
 }
 
 void tst_SlowClient::clientThatKeepsUpReceivesEveryProgress_data()
