@@ -373,6 +373,15 @@ void tst_Access::refusedRequestGetsStatusAndJsonError_data()
     QTest::newRow("REST with a name after [::1]")
         << QString() << none << list.host("[::1]evil.example").bytes() << 403
         << forbiddenHostBody("[::1]evil.example");
+    QTest::newRow("REST with a host where the port goes")
+        << QString() << none << list.host("localhost:evil.com").bytes() << 403
+        << forbiddenHostBody("localhost:evil.com");
+    QTest::newRow("REST with userinfo after the port")
+        << QString() << none << list.host("localhost:80@evil.com").bytes() << 403
+        << forbiddenHostBody("localhost:80@evil.com");
+    QTest::newRow("REST with a host after [::1]'s port")
+        << QString() << none << list.host("[::1]:evil.com").bytes() << 403
+        << forbiddenHostBody("[::1]:evil.com");
     QTest::newRow("REST without a Host")
         << QString() << none << list.withoutHost().bytes() << 403 << forbiddenHostBody("");
     QTest::newRow("health with a foreign Host")

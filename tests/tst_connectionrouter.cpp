@@ -100,6 +100,8 @@ private Q_SLOTS:
     void webSocketAndRestShareThePort();
     void upgradeToAnotherPathIsRefusedWith404Json_data();
     void upgradeToAnotherPathIsRefusedWith404Json();
+    void malformedUpgradeIsRefusedWithJson_data();
+    void malformedUpgradeIsRefusedWithJson();
     void upgradeSessionIsCheckedAtTheHandshake_data();
     void upgradeSessionIsCheckedAtTheHandshake();
     void connectionCountFollowsWebSocketConnections();
@@ -440,6 +442,50 @@ void ConnectionRouterTest::upgradeToAnotherPathIsRefusedWith404Json()
                                          QString::fromLatin1(target))}});
     QCOMPARE(response.json(), expected);
     QCOMPARE(m_server->sessionCount(), 0);
+}
+
+void ConnectionRouterTest::malformedUpgradeIsRefusedWithJson_data()
+{
+    QTest::addColumn<QByteArray>("from");
+    QTest::addColumn<QByteArray>("to");
+    QTest::addColumn<QByteArray>("message");
+
+    const QByteArray version = "A WebSocket upgrade is a GET over HTTP/1.1";
+    QTest::newRow("wrong version")
+        << QByteArray("Sec-WebSocket-Version: 13") << QByteArray("Sec-WebSocket-Version: 8")
+        << QByteArray("Unsupported WebSocket version (13 required)");
+    QTest::newRow("no version") << QByteArray("Sec-WebSocket-Version: 13") << QByteArray("X-A: b")
+                                << QByteArray("Unsupported WebSocket version (13 required)");
+    QTest::newRow("no key") << QByteArray("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==")
+                            << QByteArray("X-A: b")
+                            << QByteArray("Missing or invalid Sec-WebSocket-Key");
+    QTest::newRow("key not 16 bytes")
+        << QByteArray("dGhlIHNhbXBsZSBub25jZQ==") << QByteArray("c2hvcnQ=")
+        << QByteArray("Missing or invalid Sec-WebSocket-Key");
+    QTest::newRow("key not base64")
+        << QByteArray("dGhlIHNhbXBsZSBub25jZQ==") << QByteArray("!!!!!!!!!!!!!!!!!!!!!!!!")
+        << QByteArray("Missing or invalid Sec-WebSocket-Key");
+    QTest::newRow("POST") << QByteArray("GET /ws") << QByteArray("POST /ws") << version;
+    QTest::newRow("HTTP/1.0") << QByteArray("HTTP/1.1") << QByteArray("HTTP/1.0") << version;
+}
+
+void ConnectionRouterTest::malformedUpgradeIsRefusedWithJson()
+{
+    QFETCH(QByteArray, from);
+    QFETCH(QByteArray, to);
+    QFETCH(QByteArray, message);
+
+    RawHttpClient client(port());
+    client.send(upgradeRequest(port(), "/ws").replace(from, to));
+    QTRY_COMPARE(client.responses().size(), 1);
+    const HttpResponse response = client.responses().constFirst();
+    QCOMPARE(response.status, 400);
+    QCOMPARE(response.mediaType(), QByteArray("application/json"));
+    QCOMPARE(response.json(),
+             object(R"({"success":false,"result":{"code":"bad_message","message":")" + message +
+                    R"("}})"));
+    QTRY_VERIFY(client.isDisconnected());
+    QCOMPARE(m_server->connectionCount(), 0);
 }
 
 void ConnectionRouterTest::upgradeSessionIsCheckedAtTheHandshake_data()

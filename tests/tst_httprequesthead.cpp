@@ -99,6 +99,9 @@ void tst_HttpRequestHead::status_data()
     QTest::newRow("two different Content-Lengths")
         << QByteArray("POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 30\r\n\r\n")
         << Status::Malformed;
+    QTest::newRow("two Hosts")
+        << QByteArray("GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n")
+        << Status::Malformed;
     QTest::newRow("method not a token")
         << QByteArray("G(T / HTTP/1.1\r\n\r\n") << Status::Malformed;
     QTest::newRow("HTTP/1.2") << QByteArray("GET / HTTP/1.2\r\n\r\n") << Status::Malformed;

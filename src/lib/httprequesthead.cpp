@@ -171,8 +171,9 @@ ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
         if (!isFieldValue(value) || parsed.head.headers.size() == maxHeaderFields)
             return malformed();
         QByteArray name = line->first(colon).toByteArray().toLower();
-        // A second Content-Length, equal or not, is where two parsers part ways.
-        if (name == "content-length" && parsed.head.hasHeader(name))
+        // A second Content-Length, equal or not, is where two parsers part ways; a second Host
+        // is where admission and the routes could see different hosts.
+        if ((name == "content-length" || name == "host") && parsed.head.hasHeader(name))
             return malformed();
         parsed.head.headers.append({std::move(name), value.toByteArray()});
     }

@@ -5,6 +5,8 @@
 #include <QtCore/QRegularExpression>
 #include <QtCore/QUrlQuery>
 
+#include <algorithm>
+
 namespace CommandBridge {
 namespace {
 
@@ -19,20 +21,30 @@ Refusal unauthorized()
                    QStringLiteral("Missing or wrong bearer token")};
 }
 
+/// An empty port (none) or 1 to 5 digits.
+bool isPort(QByteArrayView port)
+{
+    return port.size() <= 5 &&
+           std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 bool isLoopbackHost(const QByteArray &host)
 {
     QByteArray name = host.toLower();
+    QByteArrayView port;
     if (name.startsWith('[')) {
         const qsizetype close = name.indexOf(']');
-        if (close < 0)
+        if (close < 0 || (close + 1 < name.size() && name.at(close + 1) != ':'))
             return false;
-        const QByteArray port = name.mid(close + 1);
-        if (!port.isEmpty() && !port.startsWith(':'))
-            return false;
+        port = QByteArrayView(name).sliced(std::min(close + 2, name.size()));
         name = name.left(close + 1);
-    } else if (const qsizetype colon = name.lastIndexOf(':'); colon >= 0) {
+    } else if (const qsizetype colon = name.indexOf(':'); colon >= 0) {
+        port = QByteArrayView(name).sliced(colon + 1);
         name = name.left(colon);
     }
+    // "localhost:evil.com" or "localhost:80@evil.com" name another host to some parsers.
+    if (!isPort(port))
+        return false;
     return name == "localhost" || name == "127.0.0.1" || name == "[::1]";
 }
 
@@ -128,6 +140,22 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
         if (path != QLatin1String("/ws")) {
             return Refusal{404, QStringLiteral("not_found"),
                            QStringLiteral("No WebSocket endpoint at ") + path};
+        }
+        // Checked here so that the refusal has its JSON body: QWebSocketServer answers these with
+        // an empty 400, or not at all.
+        if (head.method != "GET" || head.version != "HTTP/1.1") {
+            return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+                           QStringLiteral("A WebSocket upgrade is a GET over HTTP/1.1")};
+        }
+        if (head.header("sec-websocket-version").trimmed() != "13") {
+            return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+                           QStringLiteral("Unsupported WebSocket version (13 required)")};
+        }
+        if (QByteArray::fromBase64(head.header("sec-websocket-key").trimmed(),
+                                   QByteArray::AbortOnBase64DecodingErrors)
+                .size() != 16) {
+            return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+                           QStringLiteral("Missing or invalid Sec-WebSocket-Key")};
         }
         const QUrlQuery query = head.query();
         if (query.hasQueryItem(QStringLiteral("session")) &&

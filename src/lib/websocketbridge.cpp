@@ -326,6 +326,11 @@ void WebSocketBridge::handleUpgrade(QTcpSocket *socket)
     m_server->setHandshakeTimeout(m_options.handshakeTimeout);
     // Until the handshake completes, when the QWebSocket takes it, the bridge owns the socket.
     socket->setParent(this);
+    // A socket whose handshake failed is gone without telling: drop such entries as they pile up.
+    if (m_upgrading.size() >= m_upgradingPurgeAt) {
+        m_upgrading.removeIf([](const auto &entry) { return entry.value().isNull(); });
+        m_upgradingPurgeAt = std::max<qsizetype>(64, 2 * m_upgrading.size());
+    }
     m_upgrading.insert(peerKey(socket->peerAddress(), socket->peerPort()), socket);
     m_server->handleConnection(socket);
 }

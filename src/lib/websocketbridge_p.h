@@ -123,6 +123,7 @@ private:
     std::atomic<int> m_connectionCount{0};
     /// Sockets handed to QWebSocketServer, by peer, until their QWebSocket appears.
     QHash<QString, QPointer<QTcpSocket>> m_upgrading;
+    qsizetype m_upgradingPurgeAt = 64;
     bool m_shuttingDown = false;
 };
 
