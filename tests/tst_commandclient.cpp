@@ -94,6 +94,7 @@ private Q_SLOTS:
     void commandModelRowsDescribeCommands();
     void commandReportsProgressThenSucceeds();
     void concurrentCallsEndWithTheirOwnResults();
+    void largeMultiByteTextTravelsBothWays();
     void failuresCarryTheServersCode_data();
     void failuresCarryTheServersCode();
     void invalidArgsCarryDetails();
@@ -222,6 +223,20 @@ void tst_CommandClient::concurrentCallsEndWithTheirOwnResults()
     QCOMPARE(slow->result().toObject().value(QStringLiteral("steps")).toInt(), 5);
     QCOMPARE(quick->result().toObject().value(QStringLiteral("x")).toInt(), 1);
     QCOMPARE(m_client->calls(), (QList<CommandCall *>{slow, quick}));
+}
+
+void tst_CommandClient::largeMultiByteTextTravelsBothWays()
+{
+    // About 750 KB of two- and three-byte UTF-8 characters, under the 1 MiB message limit: more
+    // than QWebSocket's 512 KiB frames, which would split a character between two of them.
+    const QString text = QStringLiteral("é€").repeated(150000);
+    QVERIFY(connectClient());
+    CommandCall *call =
+        m_client->run(QStringLiteral("quick"), QJsonObject{{QStringLiteral("text"), text}});
+    QVERIFY(waitFinished(call));
+    QVERIFY2(call->state() == CommandCall::Succeeded, qPrintable(call->errorMessage()));
+    QCOMPARE(call->result().toObject().value(QStringLiteral("text")).toString(), text);
+    QCOMPARE(m_client->state(), CommandClient::Connected);
 }
 
 void tst_CommandClient::failuresCarryTheServersCode_data()

@@ -55,6 +55,9 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, QTcpSocket *transpo
     const auto maxBytes = quint64(options.maxMessageBytes);
     m_socket->setMaxAllowedIncomingMessageSize(maxBytes);
     m_socket->setMaxAllowedIncomingFrameSize(maxBytes);
+    // One frame per message: QWebSocket splits longer ones every 512 KiB by bytes, possibly inside
+    // a UTF-8 character, which Qt 6.4 receivers refuse with close 1007.
+    m_socket->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
     connect(m_socket, &QWebSocket::textMessageReceived, this, &WebSocketConnection::receive);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this] {
         if (!m_authenticated) {

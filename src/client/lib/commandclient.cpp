@@ -42,7 +42,7 @@ QString describeClose(const QWebSocket *socket)
     return QStringLiteral("The connection was closed");
 }
 
-/// The HTTP status of a refused upgrade. QWebSocket 6.4 reports it only inside its error text.
+/// What the user reads when the server refused the upgrade with \a httpStatus.
 QString describeRefusal(int httpStatus, const QString &fallback)
 {
     switch (httpStatus) {
@@ -88,6 +88,9 @@ CommandClientPrivate::CommandClientPrivate(CommandClient *client)
 void CommandClientPrivate::open(const QUrl &target)
 {
     auto *webSocket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
+    // One frame per message: QWebSocket splits longer ones every 512 KiB by bytes, possibly inside
+    // a UTF-8 character, which Qt 6.4's QWebSocket on the server refuses with close 1007.
+    webSocket->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
     socket = webSocket;
     authPending = false;
     QObject::connect(webSocket, &QWebSocket::textMessageReceived, q,
