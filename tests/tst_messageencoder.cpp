@@ -474,7 +474,9 @@ void tst_MessageEncoder::toJsonMatchesQJsonDocumentOnRandomValues()
     };
     // Never empty: Qt 6.8.2's QJsonObject::insert() crashes on an empty key after a non-Latin-1
     // one. The empty key's encoding has its own row in the tables above.
-    const auto randomKey = [&randomString] { return QLatin1Char('k') + randomString(); };
+    const auto randomKey = [&randomString]() -> QString {
+        return QLatin1Char('k') + randomString();
+    };
     const std::function<QJsonValue(int)> randomValue = [&](int depth) -> QJsonValue {
         switch (random.bounded(depth > 0 ? 8 : 6)) {
         case 0:

@@ -49,8 +49,8 @@ inline constexpr qsizetype maxHeaderFields = 100;
 
 /// Parses the head at the start of \a buffer; a head longer than \a maxBytes is TooLarge. A head
 /// that HTTP parsers could frame differently (obs-fold, whitespace in or before a field name,
-/// controls, two Content-Length or Host fields, more than maxHeaderFields fields, bare LF, a request line
-/// other than "METHOD SP /TARGET SP HTTP/1.x") is Malformed.
+/// controls, two Content-Length or Host fields, more than maxHeaderFields fields, bare LF, a
+/// request line other than "METHOD SP /TARGET SP HTTP/1.x") is Malformed.
 ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes);
 
 } // namespace CommandBridge
