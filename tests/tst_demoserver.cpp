@@ -1,6 +1,7 @@
 // The command-bridge-server executable, run as a user runs it: its options, the line it prints
 // once listening, a WebSocket session against it, and its graceful stop on SIGTERM/SIGINT.
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void webSocketClientSeesHello();
     void countStreamsProgressThenOneResult();
     void cancelEndsALongCount();
+    void cancelledCommandLeftNoEffect();
     void terminationSignalShutsDownGracefully_data();
     void terminationSignalShutsDownGracefully();
 
@@ -293,6 +295,51 @@ void DemoServerTest::cancelEndsALongCount()
                              processTimeoutMs);
     QCOMPARE(client.messages.size(), result + 2);
     QCOMPARE(client.messages.constLast(), object(R"({"type":"pong","id":"after"})"));
+}
+
+void DemoServerTest::cancelledCommandLeftNoEffect()
+{
+    // The rule: a command whose result says cancelled did not apply its effect; one that applied
+    // it says so. history.add runs on the app's thread, its request on a network thread, and each
+    // cancel is sent with its command, so they meet in every order.
+    startServer();
+    if (QTest::currentTestFailed())
+        return;
+    Client client;
+    connectClient(client);
+    if (QTest::currentTestFailed())
+        return;
+
+    constexpr int attempts = 20;
+    for (int i = 0; i < attempts; ++i) {
+        const QByteArray id = "add" + QByteArray::number(i);
+        client.send(R"({"type":"command","id":")" + id +
+                    R"(","command":"history.add","args":{"text":")" + id + R"("}})");
+        client.send(R"({"type":"cancel","id":")" + id + R"("})");
+    }
+    client.send(R"({"type":"command","id":"list","command":"history.list"})");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        client.find(QStringLiteral("command_result"), QStringLiteral("list")) >= 0,
+        processTimeoutMs);
+    QStringList stored;
+    const QJsonArray turns =
+        client.messages.at(client.find(QStringLiteral("command_result"), QStringLiteral("list")))
+            .value(QLatin1String("result"))
+            .toObject()
+            .value(QLatin1String("turns"))
+            .toArray();
+    for (const QJsonValue &turn : turns)
+        stored.append(turn.toObject().value(QLatin1String("text")).toString());
+    int cancelled = 0;
+    for (int i = 0; i < attempts; ++i) {
+        const QString id = QStringLiteral("add%1").arg(i);
+        const qsizetype at = client.find(QStringLiteral("command_result"), id);
+        QVERIFY2(at >= 0, qPrintable(id));
+        const bool success = client.messages.at(at).value(QLatin1String("success")).toBool();
+        cancelled += success ? 0 : 1;
+        QVERIFY2(stored.contains(id) == success, qPrintable(id));
+    }
+    qInfo() << cancelled << "of" << attempts << "commands were cancelled in time";
 }
 
 void DemoServerTest::terminationSignalShutsDownGracefully_data()

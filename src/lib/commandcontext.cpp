@@ -35,6 +35,15 @@ struct CommandContext::CrossThreadProgress
     bool resultGiven = false;
 };
 
+namespace {
+
+CommandResult cancelledResult()
+{
+    return CommandResult::failure(ErrorCode::Cancelled, QStringLiteral("Command cancelled"));
+}
+
+} // namespace
+
 /// How a stand-in reaches the context it stands in for, while that one lives.
 struct CommandContext::StandInLink
 {
@@ -177,7 +186,15 @@ void CommandContext::timerEvent(QTimerEvent *event)
 
 void CommandContext::cancel()
 {
-    stop(CommandResult::failure(ErrorCode::Cancelled, QStringLiteral("Command cancelled")));
+    if (m_standInLink && !m_finished) {
+        // The handler runs on the registry's thread and may be applying its effect right now, so
+        // its stand-in decides: a result that says cancelled means the handler did nothing, or
+        // stopped when asked; one that ran to the end reports its own result.
+        m_cancelled.store(true, std::memory_order_release);
+        Q_EMIT cancelRequested();
+        return;
+    }
+    stop(cancelledResult());
 }
 
 void CommandContext::abort(ErrorCode code, const QString &message)
@@ -287,9 +304,9 @@ void CommandContext::runOnRegistryThread()
                 link->target->giveResult(result);
         },
         Qt::DirectConnection);
-    connect(this, &CommandContext::cancelRequested, standIn, [standIn] {
-        standIn->stop(CommandResult::failure(ErrorCode::Cancelled, QStringLiteral("Stopped")));
-    });
+    standIn->m_standsInFor = link;
+    connect(this, &CommandContext::cancelRequested, standIn,
+            [standIn] { standIn->stop(cancelledResult()); });
     standIn->moveToThread(m_registry->thread());
     QMetaObject::invokeMethod(standIn, &CommandContext::runAsStandIn, Qt::QueuedConnection);
     m_handlerRunning = false;
@@ -300,6 +317,14 @@ void CommandContext::runAsStandIn()
     // Now on the registry's thread: the registry's destructor stops it like any other context.
     setParent(m_registry);
     m_started = true;
+    bool stopped = false;
+    {
+        QMutexLocker locker(&m_standsInFor->mutex);
+        stopped = !m_standsInFor->target || m_standsInFor->target->isCancelled();
+    }
+    // Stopped before the handler got here (a cancel sent with the command, say): it never runs.
+    if (stopped)
+        finish(cancelledResult());
     if (!m_finished)
         runHandler();
     else

@@ -128,6 +128,8 @@ private:
     const std::unique_ptr<CrossThreadProgress> m_crossThread;
     struct StandInLink;
     std::shared_ptr<StandInLink> m_standInLink;
+    /// On a stand-in: the context it stands in for.
+    std::shared_ptr<StandInLink> m_standsInFor;
     CommandObserver *m_observer = nullptr;
 };
 
