@@ -9,7 +9,7 @@
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
 #include <QtNetwork/QHttpHeaders>
-#include <QtNetwork/QSslSocket>
+#include <QtNetwork/QSslConfiguration>
 #endif
 
 namespace CommandBridge::HttpServerAdapter {
@@ -17,9 +17,10 @@ namespace CommandBridge::HttpServerAdapter {
 bool bind(QHttpServer &http, QTcpServer *server)
 {
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
-    // Each 6.8 request carries a QSslConfiguration; the first one made loads the TLS backend,
-    // which takes about a second: here, not in the first client's request.
-    QSslSocket::supportsSsl();
+    // Each 6.8 request carries a QSslConfiguration; the first one made loads the TLS backend and
+    // the system's certificates, which takes about a second: here, not in the first request.
+    QSslConfiguration warmUp;
+    Q_UNUSED(warmUp)
     return http.bind(server);
 #else
     http.bind(server);
