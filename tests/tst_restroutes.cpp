@@ -204,6 +204,7 @@ private Q_SLOTS:
     void streamClientDisconnectCancelsTheCommand();
     void plainClientDisconnectCancelsTheCommand();
     void historyCommandsKeepStatePerSession();
+    void historyKeepsItsNewestTurnsOnly();
     void shutdownAnswersOpenRequestsWithShuttingDown();
 
 private:
@@ -855,6 +856,29 @@ void RestRoutesTest::plainClientDisconnectCancelsTheCommand()
     QCOMPARE(health.json().value(QLatin1String("in_flight")).toInt(), 0);
     const HttpResponse echo = call("POST", QStringLiteral("/api/v1/commands/echo"), "{}");
     QCOMPARE(echo.status, 200);
+}
+
+void RestRoutesTest::historyKeepsItsNewestTurnsOnly()
+{
+    for (int i = 1; i <= Demo::maxHistoryTurns + 5; ++i) {
+        const HttpResponse added = call("POST", QStringLiteral("/api/v1/commands/history.add"),
+                                        R"({"text":")" + QByteArray::number(i) + R"("})", "long");
+        QCOMPARE(
+            added.json().value(QLatin1String("result")).toObject().value(QLatin1String("turns")),
+            QJsonValue(std::min<int>(i, Demo::maxHistoryTurns)));
+    }
+    const QJsonArray turns =
+        call("POST", QStringLiteral("/api/v1/commands/history.list"), "{}", "long")
+            .json()
+            .value(QLatin1String("result"))
+            .toObject()
+            .value(QLatin1String("turns"))
+            .toArray();
+    QCOMPARE(turns.size(), Demo::maxHistoryTurns);
+    QCOMPARE(turns.first().toObject().value(QLatin1String("text")),
+             QJsonValue(QStringLiteral("6")));
+    QCOMPARE(turns.last().toObject().value(QLatin1String("text")),
+             QJsonValue(QString::number(Demo::maxHistoryTurns + 5)));
 }
 
 void RestRoutesTest::historyCommandsKeepStatePerSession()

@@ -105,6 +105,9 @@ void historyAdd(CommandContext &context)
     session->update([&](QJsonObject &state) {
         QJsonArray history = state.value(historyKey()).toArray();
         history.append(QJsonObject{{u"text"_s, text}});
+        // Bounded memory per session: the oldest turns go.
+        while (history.size() > maxHistoryTurns)
+            history.removeFirst();
         turns = history.size();
         state.insert(historyKey(), history);
     });
