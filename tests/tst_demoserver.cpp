@@ -96,6 +96,8 @@ private Q_SLOTS:
 private:
     void startServer();
     void connectClient(Client &client);
+    /// Starts the server and connects \a client; false (the test failed) if either did not work.
+    [[nodiscard]] bool serveAndConnect(Client &client);
 
     std::unique_ptr<QProcess> m_process;
     QByteArray m_stdout;
@@ -144,6 +146,15 @@ void DemoServerTest::connectClient(Client &client)
     QTRY_COMPARE_WITH_TIMEOUT(client.messages.size(), 1, processTimeoutMs);
     QCOMPARE(client.messages.constFirst().value(QLatin1String("type")).toString(),
              QStringLiteral("hello"));
+}
+
+bool DemoServerTest::serveAndConnect(Client &client)
+{
+    startServer();
+    if (QTest::currentTestFailed())
+        return false;
+    connectClient(client);
+    return !QTest::currentTestFailed();
 }
 
 void DemoServerTest::informationalOptionsExitZero_data()
@@ -218,12 +229,8 @@ void DemoServerTest::badOptionExitsNonZeroAndSaysWhy()
 
 void DemoServerTest::webSocketClientSeesHello()
 {
-    startServer();
-    if (QTest::currentTestFailed())
-        return;
     Client client;
-    connectClient(client);
-    if (QTest::currentTestFailed())
+    if (!serveAndConnect(client))
         return;
 
     const QJsonObject hello = client.messages.constFirst();
@@ -238,12 +245,8 @@ void DemoServerTest::webSocketClientSeesHello()
 
 void DemoServerTest::countStreamsProgressThenOneResult()
 {
-    startServer();
-    if (QTest::currentTestFailed())
-        return;
     Client client;
-    connectClient(client);
-    if (QTest::currentTestFailed())
+    if (!serveAndConnect(client))
         return;
 
     client.send(
@@ -266,12 +269,8 @@ void DemoServerTest::countStreamsProgressThenOneResult()
 
 void DemoServerTest::cancelEndsALongCount()
 {
-    startServer();
-    if (QTest::currentTestFailed())
-        return;
     Client client;
-    connectClient(client);
-    if (QTest::currentTestFailed())
+    if (!serveAndConnect(client))
         return;
 
     client.send(
@@ -302,12 +301,8 @@ void DemoServerTest::cancelledCommandLeftNoEffect()
     // The rule: a command whose result says cancelled did not apply its effect; one that applied
     // it says so. history.add runs on the app's thread, its request on a network thread, and each
     // cancel is sent with its command, so they meet in every order.
-    startServer();
-    if (QTest::currentTestFailed())
-        return;
     Client client;
-    connectClient(client);
-    if (QTest::currentTestFailed())
+    if (!serveAndConnect(client))
         return;
 
     constexpr int attempts = 20;
@@ -354,12 +349,8 @@ void DemoServerTest::terminationSignalShutsDownGracefully()
 {
     QFETCH(int, signalNumber);
 
-    startServer();
-    if (QTest::currentTestFailed())
-        return;
     Client client;
-    connectClient(client);
-    if (QTest::currentTestFailed())
+    if (!serveAndConnect(client))
         return;
     QSignalSpy disconnected(&client.socket, &QWebSocket::disconnected);
 
