@@ -30,17 +30,18 @@ bool isPort(QByteArrayView port)
 
 bool isLoopbackHost(const QByteArray &host)
 {
-    QByteArray name = host.toLower();
+    const QByteArray lower = host.toLower();
+    QByteArrayView name = lower;
     QByteArrayView port;
     if (name.startsWith('[')) {
         const qsizetype close = name.indexOf(']');
         if (close < 0 || (close + 1 < name.size() && name.at(close + 1) != ':'))
             return false;
-        port = QByteArrayView(name).sliced(std::min(close + 2, name.size()));
-        name = name.left(close + 1);
+        port = name.sliced(std::min(close + 2, name.size()));
+        name = name.first(close + 1);
     } else if (const qsizetype colon = name.indexOf(':'); colon >= 0) {
-        port = QByteArrayView(name).sliced(colon + 1);
-        name = name.left(colon);
+        port = name.sliced(colon + 1);
+        name = name.first(colon);
     }
     // "localhost:evil.com" or "localhost:80@evil.com" name another host to some parsers.
     if (!isPort(port))
