@@ -5,7 +5,6 @@
 #include "outgoingqueue_p.h"
 
 #include <QtCore/QHash>
-#include <QtCore/QRegularExpression>
 #include <QtCore/QTimerEvent>
 
 #include <cstring>
@@ -258,11 +257,12 @@ void AdmittedHttpSocket::readAnswer(QByteArrayView bytes)
             const int status = head.mid(9, 3).toInt();
             if (status >= 100 && status < 200)
                 break; // 100 Continue: the answer follows
-            static const QRegularExpression lengthField(
-                QStringLiteral("\r\ncontent-length:[ \t]*(\\d+)"));
-            const QRegularExpressionMatch length = lengthField.match(QLatin1String(head));
-            if (length.hasMatch()) {
-                answer.remaining = length.captured(1).toLongLong();
+            static constexpr QByteArrayView lengthField = "\r\ncontent-length:";
+            const qsizetype lengthAt = head.indexOf(lengthField);
+            if (lengthAt >= 0) {
+                const qsizetype valueAt = lengthAt + lengthField.size();
+                answer.remaining =
+                    head.mid(valueAt, head.indexOf('\r', valueAt) - valueAt).trimmed().toLongLong();
                 answer.state = State::Body;
                 if (answer.remaining == 0) {
                     answer.state = State::Head;
