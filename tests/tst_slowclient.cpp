@@ -382,7 +382,7 @@ struct FloodProbe
 {
     /// Handlers that reported every update they were asked for.
     std::atomic<int> reportedAll{0};
-    /// Progress of `flood_pool` that reached the registry's thread (CommandContext::progressed).
+    /// Progress of `flood_pool` that reached the front end (CommandRegistry::commandProgressed).
     std::atomic<int> poolProgressDelivered{0};
     std::atomic<int> blobsSent{0};
 };
@@ -505,14 +505,12 @@ void tst_SlowClient::registerCommands()
     };
     QVERIFY2(m_fixture->registry()->registerCommand(pool),
              qPrintable(m_fixture->registry()->errorString()));
-    // Direct: with network threads the context lives, and may already be gone, elsewhere.
+    // Direct: counted on the thread serving the request, as the front end gets each report.
     QObject::connect(
-        m_fixture->registry(), &CommandRegistry::commandStarted, m_fixture->registry(),
-        [probe](CommandContext *context) {
-            if (context->command() != QStringLiteral("flood_pool"))
-                return;
-            QObject::connect(context, &CommandContext::progressed, context,
-                             [probe] { ++probe->poolProgressDelivered; });
+        m_fixture->registry(), &CommandRegistry::commandProgressed, m_fixture->registry(),
+        [probe](const CommandInfo &command) {
+            if (command.command == QStringLiteral("flood_pool"))
+                ++probe->poolProgressDelivered;
         },
         Qt::DirectConnection);
 

@@ -39,6 +39,7 @@ BridgeWindow::BridgeWindow(QWidget *parent)
     , m_running(new QLabel(this))
     , m_log(new QPlainTextEdit(this))
 {
+    m_clock.start();
     setWindowTitle(tr("CommandBridge widgets example"));
     resize(720, 560);
 
@@ -98,45 +99,47 @@ void BridgeWindow::setServerUrl(const QUrl &webSocketUrl, const QUrl &httpUrl)
 
 void BridgeWindow::watch(CommandRegistry *registry)
 {
+    // The registry tells of commands by value from the thread serving them; the default connection
+    // delivers them here, on the window's thread.
     connect(registry, &CommandRegistry::commandStarted, this, &BridgeWindow::logStarted);
+    connect(registry, &CommandRegistry::commandProgressed, this, &BridgeWindow::showProgress);
+    connect(registry, &CommandRegistry::commandFinished, this, &BridgeWindow::logFinished);
 }
 
-void BridgeWindow::logStarted(CommandContext *context)
+void BridgeWindow::logStarted(const CommandInfo &command)
 {
     ++m_runningCount;
     updateRunning();
-    const QString session = context->sessionId().isEmpty()
+    m_startedAt.insert(command.serial, m_clock.elapsed());
+    const QString session = command.sessionId.isEmpty()
                                 ? tr("REST, no session")
-                                : tr("session %1").arg(context->sessionId().left(8));
+                                : tr("session %1").arg(command.sessionId.left(8));
     appendLog(u"▶ <b>%1</b> %2 <span style='color:gray'>(%3)</span>"_s.arg(
-        context->command().toHtmlEscaped(), argsForLog(context->args()).toHtmlEscaped(), session));
+        command.command.toHtmlEscaped(), argsForLog(command.args).toHtmlEscaped(), session));
+}
 
-    // The window is the receiver: if it goes first, the connections go with it. Progress goes to
-    // the status bar only: the log gets one line per start and per end, however chatty a command.
-    connect(context, &CommandContext::progressed, this,
-            [this, name = context->command()](const CommandProgress &progress) {
-                statusBar()->showMessage(progress.percent
-                                             ? u"%1: %2 (%3 %)"_s.arg(name, progress.message)
-                                                   .arg(*progress.percent, 0, 'f', 0)
-                                             : u"%1: %2"_s.arg(name, progress.message));
-            });
-    QElapsedTimer clock;
-    clock.start();
-    const QString name = context->command();
-    connect(context, &CommandContext::finished, this, [this, clock, name](const CommandResult &r) {
-        --m_runningCount;
-        updateRunning();
-        statusBar()->clearMessage();
-        const QString took = tr("%1 ms").arg(clock.elapsed());
-        if (r.isSuccess()) {
-            appendLog(u"<span style='color:#1a7f37'>✓</span> <b>%1</b> %2"_s.arg(
-                name.toHtmlEscaped(), took));
-        } else {
-            appendLog(u"<span style='color:#cf222e'>✗</span> <b>%1</b> %2 — %3: %4"_s.arg(
-                name.toHtmlEscaped(), took, r.errorCode().toHtmlEscaped(),
-                r.errorMessage().toHtmlEscaped()));
-        }
-    });
+void BridgeWindow::showProgress(const CommandInfo &command, const CommandProgress &progress)
+{
+    // The status bar only: the log gets one line per start and per end, however chatty a command.
+    statusBar()->showMessage(progress.percent
+                                 ? u"%1: %2 (%3 %)"_s.arg(command.command, progress.message)
+                                       .arg(*progress.percent, 0, 'f', 0)
+                                 : u"%1: %2"_s.arg(command.command, progress.message));
+}
+
+void BridgeWindow::logFinished(const CommandInfo &command, const CommandResult &result)
+{
+    --m_runningCount;
+    updateRunning();
+    statusBar()->clearMessage();
+    const QString name = command.command.toHtmlEscaped();
+    const QString took = tr("%1 ms").arg(m_clock.elapsed() - m_startedAt.take(command.serial));
+    if (result.isSuccess()) {
+        appendLog(u"<span style='color:#1a7f37'>✓</span> <b>%1</b> %2"_s.arg(name, took));
+    } else {
+        appendLog(u"<span style='color:#cf222e'>✗</span> <b>%1</b> %2 — %3: %4"_s.arg(
+            name, took, result.errorCode().toHtmlEscaped(), result.errorMessage().toHtmlEscaped()));
+    }
 }
 
 void BridgeWindow::appendLog(const QString &html)

@@ -1,5 +1,9 @@
 #pragma once
 
+#include <CommandBridge/commandregistry.h>
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QHash>
 #include <QtCore/QUrl>
 #include <QtGui/QColor>
 #include <QtWidgets/QMainWindow>
@@ -8,11 +12,6 @@ QT_BEGIN_NAMESPACE
 class QLabel;
 class QPlainTextEdit;
 QT_END_NAMESPACE
-
-namespace CommandBridge {
-class CommandContext;
-class CommandRegistry;
-} // namespace CommandBridge
 
 /// The example's window: a headline on a coloured canvas that commands change, the bridge's URL,
 /// and a live log of the commands clients run.
@@ -31,12 +30,15 @@ public:
     void setCanvasColor(const QColor &color);
     void setServerUrl(const QUrl &webSocketUrl, const QUrl &httpUrl);
 
-    /// Logs every command \a registry starts and how it ends. The registry must live on the GUI
-    /// thread (it emits commandStarted and each context's finished there).
+    /// Logs every command \a registry starts and how it ends, whichever thread serves it.
     void watch(CommandBridge::CommandRegistry *registry);
 
 private:
-    void logStarted(CommandBridge::CommandContext *context);
+    void logStarted(const CommandBridge::CommandInfo &command);
+    void showProgress(const CommandBridge::CommandInfo &command,
+                      const CommandBridge::CommandProgress &progress);
+    void logFinished(const CommandBridge::CommandInfo &command,
+                     const CommandBridge::CommandResult &result);
     void appendLog(const QString &html);
     void updateRunning();
 
@@ -46,4 +48,7 @@ private:
     QPlainTextEdit *m_log;
     QColor m_canvasColor;
     int m_runningCount = 0;
+    QElapsedTimer m_clock;
+    /// When each running command started, by CommandInfo::serial.
+    QHash<quint64, qint64> m_startedAt;
 };

@@ -1,10 +1,13 @@
 #include <CommandBridge/commandregistry.h>
 #include <CommandBridge/session.h>
 
+#include "commandregistry_p.h"
+#include "commandrun_p.h"
 #include "logging_p.h"
 #include "protocol_p.h"
 #include "schemavalidator_p.h"
 
+#include <QtCore/QMetaMethod>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QThread>
 #include <QtCore/QThreadPool>
@@ -14,14 +17,7 @@
 
 namespace CommandBridge {
 
-struct CommandRegistry::Entry
-{
-    std::shared_ptr<const CommandDescriptor> descriptor;
-    /// The app's schema plus the optional "session_id" every command accepts.
-    QJsonObject schema;
-    std::unique_ptr<SchemaValidator> validator;
-    std::vector<std::pair<QString, QJsonValue>> defaults;
-};
+CommandRegistryPrivate::Entry::~Entry() = default;
 
 namespace {
 
@@ -57,95 +53,109 @@ std::vector<std::pair<QString, QJsonValue>> propertyDefaults(const QJsonObject &
 
 } // namespace
 
+CommandRegistryPrivate::CommandRegistryPrivate(CommandRegistry *q)
+    : q(q)
+    , home(HandOff::current())
+    , pool(std::make_unique<QThreadPool>())
+{
+    pool->setObjectName(QStringLiteral("CommandBridge worker pool"));
+}
+
 CommandRegistry::CommandRegistry(QObject *parent)
     : QObject(parent)
-    , m_pool(std::make_unique<QThreadPool>())
-{
-    m_pool->setObjectName(QStringLiteral("CommandBridge worker pool"));
-}
+    , d(std::make_unique<CommandRegistryPrivate>(this))
+{}
 
 CommandRegistry::~CommandRegistry()
 {
-    // Worker handlers still hold their contexts: stop them, then wait before the contexts go.
+    // Handlers still hold their contexts: stop them, then wait for the workers before the
+    // contexts go with this object.
     const QList<CommandContext *> running = findChildren<CommandContext *>();
     for (CommandContext *context : running)
         context->abort(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
-    m_pool->waitForDone();
+    d->pool->waitForDone();
 }
 
 bool CommandRegistry::registerCommand(const CommandDescriptor &descriptor)
 {
     static const QRegularExpression namePattern(QStringLiteral("^[A-Za-z0-9._-]{1,128}$"));
     if (!namePattern.match(descriptor.name).hasMatch()) {
-        m_errorString = QStringLiteral("Invalid command name \"%1\": use 1 to 128 of "
-                                       "[A-Za-z0-9._-]")
-                            .arg(descriptor.name);
+        d->errorString = QStringLiteral("Invalid command name \"%1\": use 1 to 128 of "
+                                        "[A-Za-z0-9._-]")
+                             .arg(descriptor.name);
         return false;
     }
     if (contains(descriptor.name)) {
-        m_errorString = QStringLiteral("Command \"%1\" is already registered").arg(descriptor.name);
+        d->errorString =
+            QStringLiteral("Command \"%1\" is already registered").arg(descriptor.name);
         return false;
     }
     if (!descriptor.handler) {
-        m_errorString = QStringLiteral("Command \"%1\" has no handler").arg(descriptor.name);
+        d->errorString = QStringLiteral("Command \"%1\" has no handler").arg(descriptor.name);
         return false;
     }
     if (descriptor.defaultTimeout.count() < 1) {
-        m_errorString =
+        d->errorString =
             QStringLiteral("Command \"%1\" needs a positive default timeout").arg(descriptor.name);
         return false;
     }
 
-    auto entry = std::make_shared<Entry>();
+    auto entry = std::make_shared<CommandRegistryPrivate::Entry>();
     entry->schema = withSessionIdProperty(descriptor.argsSchema);
     entry->defaults = propertyDefaults(entry->schema);
     auto compiled = SchemaValidator::compile(entry->schema);
     if (auto *error = std::get_if<QString>(&compiled)) {
-        m_errorString =
+        d->errorString =
             QStringLiteral("Command \"%1\" has an invalid schema: %2").arg(descriptor.name, *error);
         return false;
     }
     entry->validator = std::move(std::get<std::unique_ptr<SchemaValidator>>(compiled));
     entry->descriptor = std::make_shared<const CommandDescriptor>(descriptor);
     {
-        QWriteLocker locker(&m_lock);
-        if (!m_commands.emplace(descriptor.name, std::move(entry)).second) {
-            m_errorString =
+        QWriteLocker locker(&d->lock);
+        if (!d->commands.emplace(descriptor.name, std::move(entry)).second) {
+            d->errorString =
                 QStringLiteral("Command \"%1\" is already registered").arg(descriptor.name);
             return false;
         }
     }
-    m_errorString.clear();
+    d->errorString.clear();
     qCDebug(lcRegistry) << "registered" << descriptor.name;
     return true;
 }
 
-std::shared_ptr<const CommandRegistry::Entry> CommandRegistry::find(const QString &name) const
+QString CommandRegistry::errorString() const
 {
-    QReadLocker locker(&m_lock);
-    const auto found = m_commands.find(name);
-    return found == m_commands.end() ? nullptr : found->second;
+    return d->errorString;
+}
+
+std::shared_ptr<const CommandRegistryPrivate::Entry>
+CommandRegistryPrivate::find(const QString &name) const
+{
+    QReadLocker locker(&lock);
+    const auto found = commands.find(name);
+    return found == commands.end() ? nullptr : found->second;
 }
 
 bool CommandRegistry::contains(const QString &name) const
 {
-    return find(name) != nullptr;
+    return d->find(name) != nullptr;
 }
 
 QStringList CommandRegistry::commandNames() const
 {
-    QReadLocker locker(&m_lock);
+    QReadLocker locker(&d->lock);
     QStringList names;
-    for (const auto &[name, entry] : m_commands)
+    for (const auto &[name, entry] : d->commands)
         names.append(name);
     return names;
 }
 
 QJsonArray CommandRegistry::describeCommands() const
 {
-    QReadLocker locker(&m_lock);
+    QReadLocker locker(&d->lock);
     QJsonArray descriptions;
-    for (const auto &[name, entry] : m_commands) {
+    for (const auto &[name, entry] : d->commands) {
         descriptions.append(QJsonObject{
             {Protocol::Key::name, name},
             {Protocol::Key::description, entry->descriptor->description},
@@ -156,8 +166,8 @@ QJsonArray CommandRegistry::describeCommands() const
     return descriptions;
 }
 
-std::optional<CommandResult> CommandRegistry::validate(const Entry &entry, QJsonObject &args,
-                                                       CommandInvocation &invocation) const
+std::optional<CommandResult> CommandRegistryPrivate::validate(const Entry &entry, QJsonObject &args,
+                                                              CommandInvocation &invocation) const
 {
     const CommandDescriptor &descriptor = *entry.descriptor;
     if (invocation.args.isObject()) {
@@ -197,36 +207,112 @@ std::optional<CommandResult> CommandRegistry::validate(const Entry &entry, QJson
     return std::nullopt;
 }
 
+std::shared_ptr<CommandRun> CommandRegistryPrivate::prepare(CommandInvocation invocation)
+{
+    CommandRun::Request request;
+    request.command = std::move(invocation.command);
+    request.requestId = invocation.requestId;
+    const std::shared_ptr<const Entry> entry = find(request.command);
+    if (!entry) {
+        request.session = std::move(invocation.session);
+        request.rejection = CommandResult::failure(
+            ErrorCode::UnknownCommand, QStringLiteral("Unknown command: ") + request.command);
+        return std::make_shared<CommandRun>(this, std::move(request));
+    }
+    request.rejection = validate(*entry, request.args, invocation);
+    request.timeout =
+        std::min(invocation.timeout.value_or(entry->descriptor->defaultTimeout), maxTimeout);
+    request.descriptor = entry->descriptor;
+    request.session = std::move(invocation.session);
+    return std::make_shared<CommandRun>(this, std::move(request));
+}
+
+CommandInfo CommandRegistryPrivate::info(const CommandRun &run) const
+{
+    return CommandInfo{run.serial(), run.command(), run.args(), run.requestId(),
+                       run.session() ? run.session()->id() : QString()};
+}
+
+void CommandRegistryPrivate::commandStarted(const CommandRun &run)
+{
+    inFlight.fetch_add(1, std::memory_order_relaxed);
+    if (watchers.load(std::memory_order_relaxed) > 0)
+        Q_EMIT q->commandStarted(info(run), CommandRegistry::QPrivateSignal());
+}
+
+void CommandRegistryPrivate::commandProgressed(const CommandRun &run,
+                                               const CommandProgress &progress)
+{
+    if (watchers.load(std::memory_order_relaxed) > 0)
+        Q_EMIT q->commandProgressed(info(run), progress, CommandRegistry::QPrivateSignal());
+}
+
+void CommandRegistryPrivate::commandFinished(const CommandRun &run, bool counted,
+                                             const CommandResult &result)
+{
+    if (!counted)
+        return;
+    inFlight.fetch_sub(1, std::memory_order_relaxed);
+    if (watchers.load(std::memory_order_relaxed) > 0)
+        Q_EMIT q->commandFinished(info(run), result, CommandRegistry::QPrivateSignal());
+}
+
 CommandContext *CommandRegistry::createCommand(CommandInvocation invocation)
 {
+    if (QThread::currentThread() != thread()) {
+        qCWarning(lcRegistry) << "createCommand() called off the registry's thread; the handler of"
+                              << invocation.command << "runs on the calling thread";
+    }
     // A context made on another thread cannot be the registry's child; it deletes itself anyway.
     QObject *parent = QThread::currentThread() == thread() ? this : nullptr;
-    const std::shared_ptr<const Entry> entry = find(invocation.command);
-    if (!entry) {
-        return new CommandContext(
-            this, parent, nullptr, invocation.command, QJsonObject(), invocation.session,
-            invocation.requestId, std::chrono::milliseconds(0),
-            CommandResult::failure(ErrorCode::UnknownCommand,
-                                   QStringLiteral("Unknown command: ") + invocation.command));
-    }
-    QJsonObject args;
-    std::optional<CommandResult> rejection = validate(*entry, args, invocation);
-    const std::chrono::milliseconds timeout =
-        std::min(invocation.timeout.value_or(entry->descriptor->defaultTimeout), m_maxTimeout);
-    return new CommandContext(this, parent, entry->descriptor, invocation.command, args,
-                              std::move(invocation.session), invocation.requestId, timeout,
-                              std::move(rejection));
+    return d->prepare(std::move(invocation))->makeOwnContext(parent);
 }
 
 void CommandRegistry::setMaxTimeout(std::chrono::milliseconds timeout)
 {
-    m_maxTimeout = std::clamp(timeout, std::chrono::milliseconds(1),
-                              std::chrono::milliseconds(std::numeric_limits<int>::max()));
+    d->maxTimeout = std::clamp(timeout, std::chrono::milliseconds(1),
+                               std::chrono::milliseconds(std::numeric_limits<int>::max()));
+}
+
+std::chrono::milliseconds CommandRegistry::maxTimeout() const
+{
+    return d->maxTimeout;
+}
+
+int CommandRegistry::inFlightCount() const
+{
+    return d->inFlight.load(std::memory_order_relaxed);
 }
 
 QThreadPool *CommandRegistry::workerPool() const
 {
-    return m_pool.get();
+    return d->pool.get();
+}
+
+namespace {
+
+bool isCommandSignal(const QMetaMethod &signal)
+{
+    return signal == QMetaMethod::fromSignal(&CommandRegistry::commandStarted) ||
+           signal == QMetaMethod::fromSignal(&CommandRegistry::commandProgressed) ||
+           signal == QMetaMethod::fromSignal(&CommandRegistry::commandFinished);
+}
+
+} // namespace
+
+void CommandRegistry::connectNotify(const QMetaMethod &signal)
+{
+    if (isCommandSignal(signal))
+        d->watchers.fetch_add(1, std::memory_order_relaxed);
+}
+
+void CommandRegistry::disconnectNotify(const QMetaMethod &signal)
+{
+    // An invalid method: everything was disconnected at once.
+    if (!signal.isValid())
+        d->watchers.store(0, std::memory_order_relaxed);
+    else if (isCommandSignal(signal))
+        d->watchers.fetch_sub(1, std::memory_order_relaxed);
 }
 
 } // namespace CommandBridge

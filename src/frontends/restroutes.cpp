@@ -4,6 +4,8 @@
 #include <CommandBridge/session.h>
 
 #include "admittedhttpsocket_p.h"
+#include "commandregistry_p.h"
+#include "commandrun_p.h"
 #include "httpserveradapter_p.h"
 #include "logging_p.h"
 #include "messagedecoder_p.h"
@@ -41,41 +43,43 @@ QString methodName(const QHttpServerRequest &request)
 
 } // namespace
 
-/// One REST request waiting for its command. Holds the responder no longer than the connection
-/// lives. A stream's events leave through an OutgoingQueue, so a client that stops reading costs
-/// bounded memory. Deletes itself once its answer is written or its client is gone.
-class RestCall : public QObject
+/// One REST request waiting for its command, and the command's sink. Holds the responder no longer
+/// than the connection lives. A stream's events leave through an OutgoingQueue, so a client that
+/// stops reading costs bounded memory. Deletes itself once its answer is written or its client
+/// is gone.
+class RestCall : public QObject, public CommandSink
 {
 public:
+    using Finished = std::function<void(RestCall *call)>;
+
     /// \a connection is live.
-    RestCall(QHttpServerResponder &&responder, AdmittedHttpSocket *connection,
-             const QString &command, bool stream, qint64 highWater, QObject *parent)
+    RestCall(QHttpServerResponder &&responder, AdmittedHttpSocket *connection, bool stream,
+             qint64 highWater, Finished finished, QObject *parent)
         : QObject(parent)
         , m_socket(connection->transport())
         , m_responder(std::move(responder))
-        , m_command(command)
         , m_stream(stream)
         , m_events(
               [this](const QByteArray &event) {
                   HttpServerAdapter::writeStream(*m_responder, event);
               },
               [this] { return m_socket ? unsentBytes(m_socket) : 0; }, highWater)
+        , m_finished(std::move(finished))
     {
         connect(connection, &QTcpSocket::disconnected, this, &RestCall::clientGone);
         connect(m_socket.data(), &QObject::destroyed, this, &RestCall::clientGone);
         whenBytesLeave(m_socket, this, [this] { drain(); });
     }
 
-    void attach(CommandContext *context, std::shared_ptr<Session> session)
+    void run(RunningCommand command)
     {
-        m_context = context;
-        m_session = std::move(session);
+        m_command = std::move(command);
+        m_command.start(this);
     }
 
-    CommandContext *context() const { return m_context; }
-    std::shared_ptr<Session> session() const { return m_session; }
+    const RunningCommand &command() const { return m_command; }
 
-    void openStream()
+    void commandStarted(const RunningCommand &) override
     {
         if (!m_stream || !m_responder)
             return;
@@ -83,33 +87,36 @@ public:
         HttpServerAdapter::beginStream(*m_responder, "text/event-stream");
     }
 
-    void progress(const CommandProgress &progress)
+    void commandProgressed(const RunningCommand &command, const CommandProgress &progress) override
     {
         if (m_streamOpen && m_responder) {
             m_events.pushProgress(
-                this, Encoder::serverSentEvent("progress", Encoder::progress(QJsonValue::Undefined,
-                                                                             m_command, progress)));
+                this, Encoder::serverSentEvent(
+                          "progress",
+                          Encoder::progress(QJsonValue::Undefined, command.command(), progress)));
         }
     }
 
-    void finish(const CommandResult &result)
+    void commandFinished(const RunningCommand &command, const CommandResult &result) override
     {
-        m_context = nullptr;
+        m_done = true;
         if (m_responder && m_streamOpen) {
             // The last piece of the stream, sent once the progress before it has left.
             m_resultEvent = Encoder::serverSentEvent(
-                "result", Encoder::result(QJsonValue::Undefined, m_command, result));
+                "result", Encoder::result(QJsonValue::Undefined, command.command(), result));
             m_ending = true;
             drain();
-            return;
+        } else {
+            if (m_responder) {
+                const int status =
+                    result.isSuccess() ? 200 : httpStatusForErrorCode(result.errorCode());
+                writeJson(*m_responder, status,
+                          Encoder::restCommandBody(command.command(), result));
+            }
+            m_responder.reset();
+            deleteLater();
         }
-        if (m_responder) {
-            const int status =
-                result.isSuccess() ? 200 : httpStatusForErrorCode(result.errorCode());
-            writeJson(*m_responder, status, Encoder::restCommandBody(m_command, result));
-        }
-        m_responder.reset();
-        deleteLater();
+        m_finished(this);
     }
 
 private:
@@ -128,22 +135,22 @@ private:
     void clientGone()
     {
         m_responder.reset();
-        if (m_context)
-            m_context->abort(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
+        if (!m_done)
+            m_command.abort(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
         else
             deleteLater();
     }
 
     QPointer<QTcpSocket> m_socket;
     std::optional<QHttpServerResponder> m_responder;
-    const QString m_command;
     const bool m_stream;
     bool m_streamOpen = false;
     bool m_ending = false;
+    bool m_done = false;
     QByteArray m_resultEvent;
     OutgoingQueue m_events;
-    CommandContext *m_context = nullptr;
-    std::shared_ptr<Session> m_session;
+    const Finished m_finished;
+    RunningCommand m_command;
 };
 
 RestRoutes::RestRoutes(CommandRegistry *registry, SessionStore *sessions, QObject *parent)
@@ -236,30 +243,25 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
     invocation.session = sessionId.isEmpty() ? nullptr : m_sessions->acquire(sessionId);
     invocation.timeout = std::get<std::optional<std::chrono::milliseconds>>(timeout);
 
-    auto *call = new RestCall(std::move(responder), connection, name, stream,
-                              m_options.outgoingHighWater, this);
-    CommandContext *context = m_registry->createCommand(invocation);
-    call->attach(context, invocation.session);
+    auto *call = new RestCall(
+        std::move(responder), connection, stream, m_options.outgoingHighWater,
+        [this](RestCall *finished) {
+            m_sessions->release(finished->command().session());
+            m_calls.remove(finished);
+            m_inFlight->fetch_sub(1, std::memory_order_relaxed);
+        },
+        this);
     m_calls.insert(call);
-    connect(context, &CommandContext::started, call, &RestCall::openStream);
-    connect(context, &CommandContext::progressed, call, &RestCall::progress);
-    connect(context, &CommandContext::finished, call, [this, call](const CommandResult &result) {
-        call->finish(result);
-        m_sessions->release(call->session());
-        m_calls.remove(call);
-        m_inFlight->fetch_sub(1, std::memory_order_relaxed);
-    });
-    context->start();
+    call->run(
+        RunningCommand(CommandRegistryPrivate::get(m_registry)->prepare(std::move(invocation))));
 }
 
 void RestRoutes::shutdown()
 {
     m_shuttingDown = true;
     const QSet<RestCall *> calls = m_calls;
-    for (RestCall *call : calls) {
-        if (CommandContext *context = call->context())
-            context->abort(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
-    }
+    for (RestCall *call : calls)
+        call->command().abort(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
 }
 
 } // namespace CommandBridge

@@ -3,6 +3,7 @@
 #include <CommandBridge/commandregistry.h>
 #include <CommandBridge/session.h>
 
+#include "commandregistry_p.h"
 #include "logging_p.h"
 #include "messageencoder_p.h"
 #include "protocol_p.h"
@@ -96,7 +97,7 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, QTcpSocket *transpo
 WebSocketConnection::~WebSocketConnection()
 {
     m_closed = true;
-    // Finishes every command, so none reports to this observer afterwards.
+    // Finishes every command, so none reports to this sink afterwards.
     abortAll(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
     if (m_session)
         m_bridge->sessions()->release(m_session);
@@ -194,54 +195,55 @@ void WebSocketConnection::runCommand(ClientMessage &&message)
     invocation.requestId = std::move(message.id);
     invocation.session = m_session;
     invocation.timeout = message.timeout;
-    CommandContext *context = m_bridge->registry()->createCommand(std::move(invocation));
+    const RunningCommand command(
+        CommandRegistryPrivate::get(m_bridge->registry())->prepare(std::move(invocation)));
 
-    m_running.insert(context);
+    m_running.insert(command);
     if (key)
-        m_byId.insert(*key, context);
-    CommandObserver::observe(context, this);
-    context->start();
+        m_byId.insert(*key, command);
+    command.start(this);
 }
 
-void WebSocketConnection::commandProgressed(CommandContext *context,
+void WebSocketConnection::commandProgressed(const RunningCommand &command,
                                             const CommandProgress &progress)
 {
     if (m_closed)
         return;
-    m_outgoing.pushProgress(
-        context, Encoder::progressJson(context->requestId(), context->command(), progress));
+    m_outgoing.pushProgress(command.run(),
+                            Encoder::progress(command.requestId(), command.command(), progress));
     checkBacklog();
 }
 
-void WebSocketConnection::commandFinished(CommandContext *context, const CommandResult &result)
+void WebSocketConnection::commandFinished(const RunningCommand &command,
+                                          const CommandResult &result)
 {
-    m_running.remove(context);
-    if (!context->requestId().isUndefined())
-        m_byId.remove(requestIdKey(context->requestId()));
+    m_running.remove(command);
+    if (!command.requestId().isUndefined())
+        m_byId.remove(requestIdKey(command.requestId()));
     if (m_closed)
         return;
-    m_outgoing.push(Encoder::resultJson(context->requestId(), context->command(), result), context);
+    m_outgoing.push(Encoder::result(command.requestId(), command.command(), result), command.run());
     checkBacklog();
 }
 
 void WebSocketConnection::cancelCommand(const ClientMessage &message)
 {
-    CommandContext *context = m_byId.value(requestIdKey(message.id));
-    if (!context) {
+    const RunningCommand command = m_byId.value(requestIdKey(message.id));
+    if (command.isNull()) {
         send(Encoder::error(
             ErrorCode::UnknownId,
             QStringLiteral("No command with id %1 is running").arg(describeRequestId(message.id)),
             message.id));
         return;
     }
-    context->cancel();
+    command.cancel();
 }
 
 void WebSocketConnection::abortAll(ErrorCode code, const QString &message)
 {
-    const QSet<CommandContext *> running = m_running;
-    for (CommandContext *context : running)
-        context->abort(code, message);
+    const QSet<RunningCommand> running = m_running;
+    for (const RunningCommand &command : running)
+        command.abort(code, message);
 }
 
 void WebSocketConnection::closeWith(ErrorCode code, const QString &message, int closeCode)
@@ -259,9 +261,14 @@ void WebSocketConnection::closeWith(ErrorCode code, const QString &message, int 
 
 void WebSocketConnection::send(const QJsonObject &message)
 {
+    send(Encoder::toJson(message));
+}
+
+void WebSocketConnection::send(const QByteArray &message)
+{
     if (m_closed)
         return;
-    m_outgoing.push(Encoder::toJson(message));
+    m_outgoing.push(message);
     checkBacklog();
 }
 

@@ -2,7 +2,7 @@
 
 #include <CommandBridge/commandbridgeserver.h>
 
-#include "commandobserver_p.h"
+#include "commandrun_p.h"
 #include "messagedecoder_p.h"
 #include "outgoingqueue_p.h"
 
@@ -24,7 +24,6 @@ QT_END_NAMESPACE
 
 namespace CommandBridge {
 
-class CommandContext;
 class CommandRegistry;
 class RequestAdmission;
 class Session;
@@ -33,7 +32,7 @@ class WebSocketBridge;
 
 /// One WebSocket client: decodes its messages, runs its commands and is the single way out for
 /// everything sent to it. Owned by the bridge; lives until its socket disconnects.
-class WebSocketConnection : public QObject, private CommandObserver
+class WebSocketConnection : public QObject, private CommandSink
 {
     Q_OBJECT
 
@@ -58,12 +57,13 @@ private:
     void cancelCommand(const ClientMessage &message);
     void abortAll(ErrorCode code, const QString &message);
     void send(const QJsonObject &message);
+    void send(const QByteArray &message);
     void checkBacklog();
     void acquireSession();
     void onDisconnected();
     void timerEvent(QTimerEvent *event) override;
-    void commandProgressed(CommandContext *context, const CommandProgress &progress) override;
-    void commandFinished(CommandContext *context, const CommandResult &result) override;
+    void commandProgressed(const RunningCommand &command, const CommandProgress &progress) override;
+    void commandFinished(const RunningCommand &command, const CommandResult &result) override;
 
     WebSocketBridge *m_bridge;
     QWebSocket *m_socket;
@@ -77,8 +77,8 @@ private:
     QBasicTimer m_slowClientDeadline;
     bool m_authenticated;
     /// Running commands by request id key; commands without id are only in m_running.
-    QHash<RequestIdKey, CommandContext *> m_byId;
-    QSet<CommandContext *> m_running;
+    QHash<RequestIdKey, RunningCommand> m_byId;
+    QSet<RunningCommand> m_running;
     bool m_closed = false;
     bool m_closing = false;
 };

@@ -222,16 +222,6 @@ QJsonObject hello(const HelloInfo &info)
     return object;
 }
 
-QJsonObject progress(const QJsonValue &id, const QString &command, const CommandProgress &progress)
-{
-    QJsonObject object = typed(Protocol::Type::commandProgress, id);
-    object.insert(Protocol::Key::command, command);
-    object.insert(Protocol::Key::message, progress.message);
-    if (progress.percent)
-        object.insert(Protocol::Key::percent, *progress.percent);
-    return object;
-}
-
 QJsonValue resultPayload(const CommandResult &result)
 {
     if (result.isSuccess())
@@ -240,15 +230,6 @@ QJsonValue resultPayload(const CommandResult &result)
     if (!result.errorDetails().isUndefined())
         payload.insert(Protocol::Key::details, result.errorDetails());
     return payload;
-}
-
-QJsonObject result(const QJsonValue &id, const QString &command, const CommandResult &result)
-{
-    QJsonObject object = typed(Protocol::Type::commandResult, id);
-    object.insert(Protocol::Key::command, command);
-    object.insert(Protocol::Key::success, result.isSuccess());
-    object.insert(Protocol::Key::result, resultPayload(result));
-    return object;
 }
 
 QJsonObject commands(const QJsonValue &id, const QJsonArray &descriptions)
@@ -303,9 +284,9 @@ QJsonObject restCommandList(const QJsonArray &descriptions)
     return QJsonObject{{Protocol::Key::commands, descriptions}};
 }
 
-QByteArray serverSentEvent(const char *event, const QJsonObject &data)
+QByteArray serverSentEvent(const char *event, const QByteArray &json)
 {
-    return QByteArrayLiteral("event: ") + event + QByteArrayLiteral("\ndata: ") + toJson(data) +
+    return QByteArrayLiteral("event: ") + event + QByteArrayLiteral("\ndata: ") + json +
            QByteArrayLiteral("\n\n");
 }
 
@@ -317,8 +298,7 @@ QByteArray toJson(const QJsonObject &object)
 }
 
 // Members in the order QJsonDocument writes them: sorted by key.
-QByteArray progressJson(const QJsonValue &id, const QString &command,
-                        const CommandProgress &progress)
+QByteArray progress(const QJsonValue &id, const QString &command, const CommandProgress &progress)
 {
     QByteArray out;
     out.reserve(96 + command.size() + progress.message.size());
@@ -336,7 +316,7 @@ QByteArray progressJson(const QJsonValue &id, const QString &command,
     return out;
 }
 
-QByteArray resultJson(const QJsonValue &id, const QString &command, const CommandResult &result)
+QByteArray result(const QJsonValue &id, const QString &command, const CommandResult &result)
 {
     QByteArray out;
     out.reserve(128 + command.size());

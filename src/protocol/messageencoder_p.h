@@ -26,9 +26,7 @@ struct HelloInfo
 namespace Encoder {
 
 QJsonObject hello(const HelloInfo &info);
-/// `id` is omitted when undefined.
-QJsonObject progress(const QJsonValue &id, const QString &command, const CommandProgress &progress);
-QJsonObject result(const QJsonValue &id, const QString &command, const CommandResult &result);
+// `id` is omitted when undefined.
 QJsonObject commands(const QJsonValue &id, const QJsonArray &descriptions);
 QJsonObject pong(const QJsonValue &id);
 QJsonObject authResult(bool success);
@@ -46,17 +44,17 @@ QJsonObject restErrorBody(const QString &code, const QString &message,
 /// GET /api/v1/commands
 QJsonObject restCommandList(const QJsonArray &descriptions);
 
-/// One Server-Sent Event: "event: NAME\ndata: JSON\n\n".
-QByteArray serverSentEvent(const char *event, const QJsonObject &data);
+/// One Server-Sent Event: "event: NAME\ndata: JSON\n\n", \a json being one line.
+QByteArray serverSentEvent(const char *event, const QByteArray &json);
 
 /// Compact UTF-8 JSON.
 QByteArray toJson(const QJsonObject &object);
 
-/// toJson(progress(...)) and toJson(result(...)), byte for byte, written directly: these two are
-/// sent for every command, and building the envelope as a QJsonObject costs more than echo itself.
-QByteArray progressJson(const QJsonValue &id, const QString &command,
-                        const CommandProgress &progress);
-QByteArray resultJson(const QJsonValue &id, const QString &command, const CommandResult &result);
+/// command_progress and command_result, compact with sorted keys like every other message, written
+/// directly: these two are sent for every command, and building the envelope as a QJsonObject
+/// costs more than echo itself. WebSocket sends them as they are, SSE frames them as events.
+QByteArray progress(const QJsonValue &id, const QString &command, const CommandProgress &progress);
+QByteArray result(const QJsonValue &id, const QString &command, const CommandResult &result);
 
 } // namespace Encoder
 } // namespace CommandBridge

@@ -6,13 +6,10 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
-#include <QtCore/QReadWriteLock>
 #include <QtCore/QStringList>
 
-#include <atomic>
 #include <chrono>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -39,7 +36,8 @@ enum class ExecutionMode {
 /// network threads (ServerOptions::networkThreads). Without network threads both are the same.
 enum class HandlerThread {
     /// The registry's thread, normally the app's GUI thread: for handlers that touch app objects.
-    /// The command's context is handed to that thread while the handler runs there.
+    /// A request served on a network thread is handed to that thread (in batches), and its
+    /// progress and result back.
     Registry,
     /// The network thread serving the request: no hop, for handlers that touch nothing bound to
     /// a thread (pure functions of their args, thread-safe services).
@@ -81,14 +79,30 @@ struct CommandInvocation
     std::optional<std::chrono::milliseconds> timeout;
 };
 
+/// A command as the registry's signals tell of it: a value, safe to pass to any thread.
+struct CommandInfo
+{
+    /// Unique per registry: matches a command's started, progressed and finished signals.
+    quint64 serial = 0;
+    QString command;
+    /// The args its handler sees.
+    QJsonObject args;
+    /// The client's request id, verbatim; undefined when the request had none.
+    QJsonValue requestId;
+    /// Empty without a session.
+    QString sessionId;
+};
+
+class CommandRegistryPrivate;
+
 /// The one source of truth for commands: handlers are registered here once and every front end
-/// runs them through createCommand().
+/// runs them through it.
 ///
 /// Ownership: the embedding app owns the registry and keeps it alive longer than any server using
-/// it. Threads: register commands from the thread it lives on; createCommand(), contains(),
-/// commandNames(), describeCommands() and inFlightCount() may be called from any thread, since
-/// the servers' network threads use them. Handlers in ExecutionMode::WorkerPool run on its own
-/// QThreadPool (not the global one).
+/// it. Threads: register commands from the thread it lives on (normally the GUI thread, where
+/// HandlerThread::Registry handlers run); contains(), commandNames(), describeCommands() and
+/// inFlightCount() may be called from any thread. Handlers in ExecutionMode::WorkerPool run on
+/// its own QThreadPool (not the global one).
 class COMMANDBRIDGE_EXPORT CommandRegistry : public QObject
 {
     Q_OBJECT
@@ -100,49 +114,51 @@ public:
     /// Adds a command. Fails, with errorString() telling why, for a duplicate or malformed name,
     /// a missing handler or a schema that is not valid JSON Schema.
     [[nodiscard]] bool registerCommand(const CommandDescriptor &descriptor);
-    QString errorString() const { return m_errorString; }
+    QString errorString() const;
 
     bool contains(const QString &name) const;
     QStringList commandNames() const;
     /// The list_commands entries: name, description, args_schema and timeout_ms, sorted by name.
     QJsonArray describeCommands() const;
 
-    /// Prepares a command for \a invocation on the calling thread, where the context lives.
-    /// Connect to its signals, then call start(). A request that cannot run (unknown command, bad
-    /// args, session mismatch, ...) still gets a context, whose start() finishes it with the
-    /// matching error.
-    /// Taking \a invocation by value lets a caller move its args in, so that adding session_id
-    /// does not copy them.
+    /// Prepares a command for \a invocation without a server (tests, scripts): the context lives
+    /// on the calling thread, which should be the registry's, and its handler runs there (or on
+    /// the worker pool). Connect to its signals, then call start(). A request that cannot run
+    /// (unknown command, bad args, session mismatch, ...) still gets a context, whose start()
+    /// finishes it with the matching error.
     CommandContext *createCommand(CommandInvocation invocation);
 
     /// Upper bound for every command's timeout (spec: max_timeout_ms). Default 10 minutes.
     void setMaxTimeout(std::chrono::milliseconds timeout);
-    std::chrono::milliseconds maxTimeout() const { return m_maxTimeout; }
+    std::chrono::milliseconds maxTimeout() const;
 
     /// Commands started and not yet finished, over all front ends.
-    int inFlightCount() const { return m_inFlight.load(std::memory_order_relaxed); }
+    int inFlightCount() const;
 
     QThreadPool *workerPool() const;
 
 Q_SIGNALS:
-    /// A command started running (after it passed validation). Emitted on the thread its context
-    /// lives on: with network threads, only a Qt::DirectConnection may use \a context.
-    void commandStarted(CommandBridge::CommandContext *context);
+    // Emitted on the thread that serves the command's request (a server's network thread, or
+    // the registry's own), with values only: any connection type is safe, and the default one
+    // delivers them on the receiver's thread. Nothing is built for them while none is connected.
+
+    /// A command passed validation and its handler is about to run.
+    void commandStarted(const CommandBridge::CommandInfo &command, QPrivateSignal);
+    void commandProgressed(const CommandBridge::CommandInfo &command,
+                           const CommandBridge::CommandProgress &progress, QPrivateSignal);
+    /// Exactly once for every command that started.
+    void commandFinished(const CommandBridge::CommandInfo &command,
+                         const CommandBridge::CommandResult &result, QPrivateSignal);
+
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
-    friend class CommandContext;
-    struct Entry;
-    std::optional<CommandResult> validate(const Entry &entry, QJsonObject &args,
-                                          CommandInvocation &invocation) const;
-
-    std::shared_ptr<const Entry> find(const QString &name) const;
-
-    mutable QReadWriteLock m_lock;
-    std::map<QString, std::shared_ptr<const Entry>> m_commands;
-    std::unique_ptr<QThreadPool> m_pool;
-    std::chrono::milliseconds m_maxTimeout{std::chrono::minutes(10)};
-    QString m_errorString;
-    std::atomic<int> m_inFlight{0};
+    friend class CommandRegistryPrivate;
+    const std::unique_ptr<CommandRegistryPrivate> d;
 };
 
 } // namespace CommandBridge
+
+Q_DECLARE_METATYPE(CommandBridge::CommandInfo)

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <CommandBridge/commandregistry.h>
+
+#include "handoff_p.h"
+
+#include <QtCore/QReadWriteLock>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace CommandBridge {
+
+class CommandRun;
+class SchemaValidator;
+
+class CommandRegistryPrivate
+{
+public:
+    struct Entry
+    {
+        std::shared_ptr<const CommandDescriptor> descriptor;
+        /// The app's schema plus the optional "session_id" every command accepts.
+        QJsonObject schema;
+        std::unique_ptr<SchemaValidator> validator;
+        std::vector<std::pair<QString, QJsonValue>> defaults;
+        ~Entry();
+    };
+
+    explicit CommandRegistryPrivate(CommandRegistry *q);
+
+    static CommandRegistryPrivate *get(CommandRegistry *registry) { return registry->d.get(); }
+
+    /// Validates \a invocation and makes its run on the calling thread; a request that cannot
+    /// run gets a run that finishes with the matching error when started.
+    std::shared_ptr<CommandRun> prepare(CommandInvocation invocation);
+    std::shared_ptr<const Entry> find(const QString &name) const;
+
+    // Called by runs on the thread that serves them.
+    void commandStarted(const CommandRun &run);
+    void commandProgressed(const CommandRun &run, const CommandProgress &progress);
+    void commandFinished(const CommandRun &run, bool counted, const CommandResult &result);
+
+    CommandRegistry *const q;
+    /// The registry thread's mailbox, where HandlerThread::Registry handlers are handed.
+    const std::shared_ptr<HandOff> home;
+    mutable QReadWriteLock lock;
+    std::map<QString, std::shared_ptr<const Entry>> commands;
+    std::unique_ptr<QThreadPool> pool;
+    std::chrono::milliseconds maxTimeout{std::chrono::minutes(10)};
+    QString errorString;
+    std::atomic<int> inFlight{0};
+    std::atomic<quint64> nextSerial{1};
+    /// Connections to the three command signals: none, and no CommandInfo is built.
+    std::atomic<int> watchers{0};
+
+private:
+    std::optional<CommandResult> validate(const Entry &entry, QJsonObject &args,
+                                          CommandInvocation &invocation) const;
+    CommandInfo info(const CommandRun &run) const;
+};
+
+} // namespace CommandBridge

@@ -1,0 +1,183 @@
+#include "handoff_p.h"
+
+#include "commandrun_p.h"
+
+#include <QtCore/QBasicTimer>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QEvent>
+#include <QtCore/QThread>
+#include <QtCore/QTimerEvent>
+
+namespace CommandBridge {
+
+namespace {
+const QEvent::Type wakeEvent = QEvent::Type(QEvent::registerEventType());
+} // namespace
+
+/// The mailbox's anchor on its thread: receives the wake-ups and runs the deadline timer.
+class HandOffReceiver : public QObject
+{
+public:
+    explicit HandOffReceiver(HandOff *handOff)
+        : m_handOff(handOff)
+    {}
+
+    QBasicTimer timer;
+
+protected:
+    bool event(QEvent *event) override
+    {
+        if (event->type() != wakeEvent)
+            return QObject::event(event);
+        m_handOff->deliver();
+        return true;
+    }
+
+    void timerEvent(QTimerEvent *event) override
+    {
+        if (event->timerId() == timer.timerId())
+            m_handOff->expireDeadlines();
+        else
+            QObject::timerEvent(event);
+    }
+
+private:
+    HandOff *const m_handOff;
+};
+
+/// Closes the thread's mailbox when the thread ends; runs that still hold it post in vain.
+struct CurrentHandOff
+{
+    std::shared_ptr<HandOff> handOff;
+    ~CurrentHandOff()
+    {
+        if (handOff)
+            handOff->close();
+    }
+};
+
+HandOff::HandOff()
+    : m_thread(QThread::currentThread())
+    , m_receiver(std::make_unique<HandOffReceiver>(this))
+{}
+
+HandOff::~HandOff() = default;
+
+const std::shared_ptr<HandOff> &HandOff::current()
+{
+    thread_local CurrentHandOff current;
+    if (!current.handOff)
+        current.handOff = std::shared_ptr<HandOff>(new HandOff);
+    return current.handOff;
+}
+
+bool HandOff::isCurrent() const
+{
+    return QThread::currentThread() == m_thread;
+}
+
+bool HandOff::post(Item &&item)
+{
+    const std::lock_guard locker(m_mutex);
+    if (m_closed)
+        return false;
+    m_pending.push_back(std::move(item));
+    wake();
+    return true;
+}
+
+void HandOff::wake()
+{
+    if (m_wakePosted)
+        return;
+    m_wakePosted = true;
+    QCoreApplication::postEvent(m_receiver.get(), new QEvent(wakeEvent));
+}
+
+void HandOff::deliver()
+{
+    std::vector<Item> batch;
+    {
+        const std::lock_guard locker(m_mutex);
+        m_wakePosted = false;
+        batch.swap(m_pending);
+    }
+    // What a delivery posts here (a result after a start, say) waits for the next batch.
+    for (Item &item : batch)
+        CommandRun::receive(std::move(item));
+    const QList<QPointer<QObject>> disposals = std::exchange(m_disposals, {});
+    for (const QPointer<QObject> &object : disposals)
+        delete object.data();
+}
+
+HandOff::Deadlines::iterator HandOff::addDeadline(Clock::time_point deadline,
+                                                  const std::shared_ptr<CommandRun> &run)
+{
+    const auto added = m_deadlines.emplace(deadline, run);
+    if (deadline < m_timerAt)
+        armTimer();
+    return added;
+}
+
+void HandOff::removeDeadline(Deadlines::iterator deadline)
+{
+    // The timer stays armed: firing early finds nothing due and re-arms for the next one.
+    if (deadline != m_deadlines.end())
+        m_deadlines.erase(deadline);
+}
+
+void HandOff::expireDeadlines()
+{
+    m_receiver->timer.stop();
+    m_timerAt = Clock::time_point::max();
+    const Clock::time_point now = Clock::now();
+    std::vector<std::shared_ptr<CommandRun>> due;
+    while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
+        if (std::shared_ptr<CommandRun> run = m_deadlines.begin()->second.lock()) {
+            run->forgetDeadline();
+            due.push_back(std::move(run));
+        }
+        m_deadlines.erase(m_deadlines.begin());
+    }
+    for (const std::shared_ptr<CommandRun> &run : due)
+        run->timedOut();
+    if (!m_deadlines.empty() && m_timerAt == Clock::time_point::max())
+        armTimer();
+}
+
+void HandOff::armTimer()
+{
+    if (m_deadlines.empty())
+        return;
+    m_timerAt = m_deadlines.begin()->first;
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(m_timerAt - Clock::now());
+    m_receiver->timer.start(int(std::max<qint64>(0, wait.count())), Qt::PreciseTimer,
+                            m_receiver.get());
+}
+
+void HandOff::disposeLater(QObject *object)
+{
+    m_disposals.append(object);
+    const std::lock_guard locker(m_mutex);
+    wake();
+}
+
+void HandOff::close()
+{
+    std::vector<Item> dropped;
+    {
+        const std::lock_guard locker(m_mutex);
+        m_closed = true;
+        dropped.swap(m_pending);
+    }
+    // Items hold their runs, and runs hold this mailbox: letting go here breaks the cycle.
+    dropped.clear();
+    m_deadlines.clear();
+    for (const QPointer<QObject> &object : std::exchange(m_disposals, {}))
+        delete object.data();
+    m_receiver->timer.stop();
+    const std::lock_guard locker(m_mutex);
+    m_receiver.reset();
+}
+
+} // namespace CommandBridge
