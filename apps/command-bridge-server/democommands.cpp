@@ -1,11 +1,10 @@
 #include "democommands.h"
 
-#include <CommandBridge/commandregistry.h>
+#include <CommandBridge/commandbuilder.h>
 #include <CommandBridge/session.h>
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTimer>
 
@@ -27,16 +26,6 @@ constexpr qsizetype maxSummaryLength = 500;
 QString historyKey()
 {
     return u"history"_s;
-}
-
-/// Schemas are written as JSON so they read exactly as list_commands shows them.
-QJsonObject schema(const char *json)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(QByteArray(json), &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        qFatal("Demo command schema is not a JSON object: %s", qPrintable(error.errorString()));
-    return document.object();
 }
 
 /// Session commands are registered with requiresSession, so a missing session is a library bug;
@@ -174,7 +163,8 @@ void fail(CommandContext &context)
                  args.value(u"message"_s).toString(u"Command failed"_s));
 }
 
-// The args schemas (JSON Schema draft 7). The registry adds the optional "session_id" property.
+// The args schemas (JSON Schema draft 7), written as JSON so they read exactly as list_commands
+// shows them. The registry adds the optional "session_id" property.
 constexpr const char *anyArgsSchema = R"({"type": "object"})";
 constexpr const char *noArgsSchema =
     R"({"type": "object", "properties": {}, "additionalProperties": false})";
@@ -217,24 +207,10 @@ constexpr const char *failSchema = R"({
     "additionalProperties": false
 })";
 
-CommandDescriptor descriptor(const QString &name, const QString &description,
-                             const char *argsSchema, ExecutionMode mode,
-                             CommandDescriptor::Handler handler)
+void add(CommandRegistry &registry, CommandBuilder &command)
 {
-    CommandDescriptor result;
-    result.name = name;
-    result.description = description;
-    result.argsSchema = schema(argsSchema);
-    result.mode = mode;
-    result.handler = std::move(handler);
-    return result;
-}
-
-void add(CommandRegistry &registry, const CommandDescriptor &command)
-{
-    if (!registry.registerCommand(command))
-        qCCritical(lcDemo) << "Cannot register demo command" << command.name << ':'
-                           << registry.errorString();
+    if (!command.registerIn(registry))
+        qCCritical(lcDemo) << "Cannot register a demo command:" << command.errorString();
 }
 
 } // namespace
@@ -242,41 +218,48 @@ void add(CommandRegistry &registry, const CommandDescriptor &command)
 void registerDemoCommands(CommandRegistry &registry)
 {
     // echo accepts any args on purpose: it shows what a handler receives.
-    add(registry, descriptor(u"echo"_s, u"Returns its args as the handler sees them"_s,
-                             anyArgsSchema, ExecutionMode::Synchronous, echo));
-
-    CommandDescriptor counter =
-        descriptor(u"count"_s, u"Counts to 'to', one step every 'interval_ms', reporting each"_s,
-                   countSchema, ExecutionMode::EventLoop, count);
-    counter.defaultTimeout = 10min;
-    add(registry, counter);
-
-    CommandDescriptor hasher =
-        descriptor(u"hash"_s, u"SHA-256 of 'mebibytes' MiB of the bytes 0..255 repeated"_s,
-                   hashSchema, ExecutionMode::WorkerPool, hash);
-    hasher.defaultTimeout = 5min;
-    add(registry, hasher);
-
-    CommandDescriptor historyAppend =
-        descriptor(u"history.add"_s, u"Appends a turn to the session's history"_s, historyAddSchema,
-                   ExecutionMode::Synchronous, historyAdd);
-    historyAppend.requiresSession = true;
-    add(registry, historyAppend);
-
-    CommandDescriptor historyRead =
-        descriptor(u"history.list"_s, u"Returns the session's history"_s, noArgsSchema,
-                   ExecutionMode::Synchronous, historyList);
-    historyRead.requiresSession = true;
-    add(registry, historyRead);
-
-    CommandDescriptor compactor = descriptor(
-        u"compact"_s, u"Replaces all but the last 'keep_recent' history turns by a summary"_s,
-        compactSchema, ExecutionMode::Synchronous, compact);
-    compactor.requiresSession = true;
-    add(registry, compactor);
-
-    add(registry, descriptor(u"fail"_s, u"Fails with the given code and message"_s, failSchema,
-                             ExecutionMode::Synchronous, fail));
+    add(registry, CommandBuilder(u"echo"_s)
+                      .description(u"Returns its args as the handler sees them"_s)
+                      .args(anyArgsSchema)
+                      .mode(ExecutionMode::Synchronous)
+                      .handler(echo));
+    add(registry,
+        CommandBuilder(u"count"_s)
+            .description(u"Counts to 'to', one step every 'interval_ms', reporting each"_s)
+            .args(countSchema)
+            .mode(ExecutionMode::EventLoop)
+            .defaultTimeout(10min)
+            .handler(count));
+    add(registry, CommandBuilder(u"hash"_s)
+                      .description(u"SHA-256 of 'mebibytes' MiB of the bytes 0..255 repeated"_s)
+                      .args(hashSchema)
+                      .mode(ExecutionMode::WorkerPool)
+                      .defaultTimeout(5min)
+                      .handler(hash));
+    add(registry, CommandBuilder(u"history.add"_s)
+                      .description(u"Appends a turn to the session's history"_s)
+                      .args(historyAddSchema)
+                      .mode(ExecutionMode::Synchronous)
+                      .requiresSession()
+                      .handler(historyAdd));
+    add(registry, CommandBuilder(u"history.list"_s)
+                      .description(u"Returns the session's history"_s)
+                      .args(noArgsSchema)
+                      .mode(ExecutionMode::Synchronous)
+                      .requiresSession()
+                      .handler(historyList));
+    add(registry,
+        CommandBuilder(u"compact"_s)
+            .description(u"Replaces all but the last 'keep_recent' history turns by a summary"_s)
+            .args(compactSchema)
+            .mode(ExecutionMode::Synchronous)
+            .requiresSession()
+            .handler(compact));
+    add(registry, CommandBuilder(u"fail"_s)
+                      .description(u"Fails with the given code and message"_s)
+                      .args(failSchema)
+                      .mode(ExecutionMode::Synchronous)
+                      .handler(fail));
 }
 
 } // namespace CommandBridge::Demo

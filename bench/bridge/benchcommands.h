@@ -2,10 +2,9 @@
 #pragma once
 
 #include <CommandBridge/commandbridgeserver.h>
-#include <CommandBridge/commandregistry.h>
+#include <CommandBridge/commandbuilder.h>
 
 #include <QtCore/QCommandLineParser>
-#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtNetwork/QHostAddress>
 
@@ -14,41 +13,41 @@
 namespace BridgeBench {
 
 /// Registers `echo` (answers its args) and `burst` (reports "1".."n" as progress, then answers
-/// {"n": n}), both Synchronous on \a thread.
+/// {"n": n}), both Synchronous on \a thread. False, with the reason in \a errorString, when it
+/// cannot.
 inline bool registerCommands(CommandBridge::CommandRegistry &registry,
-                             CommandBridge::HandlerThread thread)
+                             CommandBridge::HandlerThread thread, QString &errorString)
 {
     using namespace CommandBridge;
-    CommandDescriptor echo;
-    echo.name = QStringLiteral("echo");
-    echo.description = QStringLiteral("Answers its args");
-    echo.mode = ExecutionMode::Synchronous;
-    echo.thread = thread;
-    echo.handler = [](CommandContext &context) {
-        context.succeed(context.args());
-    };
-
-    CommandDescriptor burst;
-    burst.name = QStringLiteral("burst");
-    burst.description = QStringLiteral("Reports n progress messages, then answers");
-    burst.argsSchema = QJsonObject{
-        {QStringLiteral("type"), QStringLiteral("object")},
-        {QStringLiteral("properties"),
-         QJsonObject{
-             {QStringLiteral("n"), QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")},
-                                               {QStringLiteral("minimum"), 1},
-                                               {QStringLiteral("maximum"), 1000000}}}}},
-        {QStringLiteral("required"), QJsonArray{QStringLiteral("n")}},
-    };
-    burst.mode = ExecutionMode::Synchronous;
-    burst.thread = thread;
-    burst.handler = [](CommandContext &context) {
-        const int n = context.args().value(QStringLiteral("n")).toInt();
-        for (int i = 1; i <= n; ++i)
-            context.reportProgress(QString::number(i), 100.0 * i / n);
-        context.succeed(QJsonObject{{QStringLiteral("n"), n}});
-    };
-    return registry.registerCommand(echo) && registry.registerCommand(burst);
+    CommandBuilder echo =
+        CommandBuilder(QStringLiteral("echo"))
+            .description(QStringLiteral("Answers its args"))
+            .mode(ExecutionMode::Synchronous)
+            .thread(thread)
+            .handler([](CommandContext &context) { context.succeed(context.args()); });
+    CommandBuilder burst =
+        CommandBuilder(QStringLiteral("burst"))
+            .description(QStringLiteral("Reports n progress messages, then answers"))
+            .args(R"({
+                "type": "object",
+                "properties": {"n": {"type": "integer", "minimum": 1, "maximum": 1000000}},
+                "required": ["n"]
+            })")
+            .mode(ExecutionMode::Synchronous)
+            .thread(thread)
+            .handler([](CommandContext &context) {
+                const int n = context.args().value(QStringLiteral("n")).toInt();
+                for (int i = 1; i <= n; ++i)
+                    context.reportProgress(QString::number(i), 100.0 * i / n);
+                context.succeed(QJsonObject{{QStringLiteral("n"), n}});
+            });
+    for (CommandBuilder *command : {&echo, &burst}) {
+        if (!command->registerIn(registry)) {
+            errorString = command->errorString();
+            return false;
+        }
+    }
+    return true;
 }
 
 /// The options both benchmarks take besides their own.
@@ -108,8 +107,9 @@ struct Bridge
     /// Registers the commands and listens; false, with the reason on stderr, when it cannot.
     bool start(const Options &options)
     {
-        if (!registerCommands(registry, options.handlerThread)) {
-            std::fprintf(stderr, "%s\n", qPrintable(registry.errorString()));
+        QString error;
+        if (!registerCommands(registry, options.handlerThread, error)) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
             return false;
         }
         server.setOptions(serverOptions(options));

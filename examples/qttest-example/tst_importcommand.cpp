@@ -2,9 +2,9 @@
 // free port, connect a CommandClient, run the command and assert on what a user would see.
 
 #include <CommandBridge/commandbridgeserver.h>
+#include <CommandBridge/commandbuilder.h>
 #include <CommandBridge/commandclient.h>
 #include <CommandBridge/commandcontext.h>
-#include <CommandBridge/commandregistry.h>
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
@@ -16,32 +16,26 @@ namespace {
 
 // The application's code under test: an `import` command that works through its files on the
 // worker pool, reporting each one.
-CommandDescriptor importCommand()
+CommandBuilder importCommand()
 {
-    CommandDescriptor command;
-    command.name = QStringLiteral("import");
-    command.description = QStringLiteral("Imports files");
-    command.mode = ExecutionMode::WorkerPool;
-    command.argsSchema = QJsonObject{
-        {QStringLiteral("type"), QStringLiteral("object")},
-        {QStringLiteral("properties"),
-         QJsonObject{{QStringLiteral("files"),
-                      QJsonObject{{QStringLiteral("type"), QStringLiteral("array")},
-                                  {QStringLiteral("items"),
-                                   QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
-                                  {QStringLiteral("minItems"), 1}}}}},
-        {QStringLiteral("required"), QJsonArray{QStringLiteral("files")}}};
-    command.handler = [](CommandContext &context) {
-        const QJsonArray files = context.args().value(QStringLiteral("files")).toArray();
-        for (int i = 0; i < files.size(); ++i) {
-            if (context.isCancelled())
-                return;
-            context.reportProgress(QStringLiteral("Imported %1").arg(files.at(i).toString()),
-                                   100.0 * (i + 1) / files.size());
-        }
-        context.succeed(QJsonObject{{QStringLiteral("imported"), files.size()}});
-    };
-    return command;
+    return CommandBuilder(QStringLiteral("import"))
+        .description(QStringLiteral("Imports files"))
+        .mode(ExecutionMode::WorkerPool)
+        .args(R"({
+            "type": "object",
+            "properties": {"files": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
+            "required": ["files"]
+        })")
+        .handler([](CommandContext &context) {
+            const QJsonArray files = context.args().value(QStringLiteral("files")).toArray();
+            for (int i = 0; i < files.size(); ++i) {
+                if (context.isCancelled())
+                    return;
+                context.reportProgress(QStringLiteral("Imported %1").arg(files.at(i).toString()),
+                                       100.0 * (i + 1) / files.size());
+            }
+            context.succeed(QJsonObject{{QStringLiteral("imported"), files.size()}});
+        });
 }
 
 } // namespace
@@ -53,7 +47,8 @@ class tst_ImportCommand : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_registry.registerCommand(importCommand()));
+        CommandBuilder command = importCommand();
+        QVERIFY2(command.registerIn(m_registry), qPrintable(command.errorString()));
         QVERIFY(m_server.listen(QHostAddress::LocalHost, 0)); // port 0: any free port
         m_client.setUrl(m_server.webSocketUrl());
         m_client.connectToServer();

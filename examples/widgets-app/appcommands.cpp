@@ -2,10 +2,9 @@
 
 #include "bridgewindow.h"
 
-#include <CommandBridge/commandregistry.h>
+#include <CommandBridge/commandbuilder.h>
 
 #include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
 #include <QtCore/QLocale>
 
 #include <algorithm>
@@ -19,11 +18,6 @@ using namespace CommandBridge;
 namespace {
 
 constexpr qint64 primesSegment = qint64(1) << 20;
-
-QJsonObject schema(const char *json)
-{
-    return QJsonDocument::fromJson(QByteArray(json)).object();
-}
 
 /// Counts the primes up to `up_to` with a segmented sieve: memory stays at one segment, and the
 /// segments give natural points to report progress and notice a cancel.
@@ -117,23 +111,10 @@ constexpr const char *primesSchema = R"({
     "additionalProperties": false
 })";
 
-CommandDescriptor descriptor(const QString &name, const QString &description, const char *args,
-                             ExecutionMode mode, CommandDescriptor::Handler handler)
+void add(CommandRegistry &registry, CommandBuilder &command)
 {
-    CommandDescriptor result;
-    result.name = name;
-    result.description = description;
-    result.argsSchema = schema(args);
-    result.mode = mode;
-    result.handler = std::move(handler);
-    return result;
-}
-
-void add(CommandRegistry &registry, const CommandDescriptor &command)
-{
-    if (!registry.registerCommand(command))
-        qFatal("Cannot register %s: %s", qPrintable(command.name),
-               qPrintable(registry.errorString()));
+    if (!command.registerIn(registry))
+        qFatal("%s", qPrintable(command.errorString()));
 }
 
 } // namespace
@@ -142,19 +123,24 @@ void registerAppCommands(CommandRegistry &registry, BridgeWindow &window)
 {
     // Synchronous handlers run on the registry's thread, which is the GUI thread here: the only
     // thread where widgets may be touched.
-    add(registry, descriptor(u"set_title"_s, u"Shows 'text' as the window's headline and title"_s,
-                             setTitleSchema, ExecutionMode::Synchronous,
-                             [&window](CommandContext &context) { setTitle(window, context); }));
+    add(registry, CommandBuilder(u"set_title"_s)
+                      .description(u"Shows 'text' as the window's headline and title"_s)
+                      .args(setTitleSchema)
+                      .mode(ExecutionMode::Synchronous)
+                      .handler([&window](CommandContext &context) { setTitle(window, context); }));
     add(registry,
-        descriptor(u"set_color"_s,
-                   u"Paints the headline's background 'color' (a name like 'teal' or #rrggbb)"_s,
-                   setColorSchema, ExecutionMode::Synchronous,
-                   [&window](CommandContext &context) { setColor(window, context); }));
+        CommandBuilder(u"set_color"_s)
+            .description(
+                u"Paints the headline's background 'color' (a name like 'teal' or #rrggbb)"_s)
+            .args(setColorSchema)
+            .mode(ExecutionMode::Synchronous)
+            .handler([&window](CommandContext &context) { setColor(window, context); }));
 
     // CPU-bound work goes to the registry's own pool so the window keeps painting meanwhile.
-    CommandDescriptor primes =
-        descriptor(u"primes"_s, u"Counts the primes up to 'up_to' on a worker thread"_s,
-                   primesSchema, ExecutionMode::WorkerPool, countPrimes);
-    primes.defaultTimeout = 5min;
-    add(registry, primes);
+    add(registry, CommandBuilder(u"primes"_s)
+                      .description(u"Counts the primes up to 'up_to' on a worker thread"_s)
+                      .args(primesSchema)
+                      .mode(ExecutionMode::WorkerPool)
+                      .defaultTimeout(5min)
+                      .handler(countPrimes));
 }

@@ -3,6 +3,12 @@
 #include <QtCore/QHash>
 
 namespace CommandBridge {
+namespace {
+
+/// The last value of ErrorCode: update it when appending one.
+constexpr ErrorCode lastErrorCode = ErrorCode::MethodNotAllowed;
+
+} // namespace
 
 QString errorCodeString(ErrorCode code)
 {
@@ -41,30 +47,59 @@ QString errorCodeString(ErrorCode code)
         return QStringLiteral("failed");
     case ErrorCode::Internal:
         return QStringLiteral("internal");
+    case ErrorCode::NotFound:
+        return QStringLiteral("not_found");
+    case ErrorCode::MethodNotAllowed:
+        return QStringLiteral("method_not_allowed");
     }
     return QStringLiteral("internal");
 }
 
+int httpStatusForErrorCode(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::BadMessage:
+    case ErrorCode::InvalidArgs:
+    case ErrorCode::SessionMismatch:
+    case ErrorCode::NoSession:
+        return 400;
+    case ErrorCode::Unauthorized:
+        return 401;
+    case ErrorCode::Forbidden:
+        return 403;
+    case ErrorCode::UnknownCommand:
+    case ErrorCode::NotFound:
+        return 404;
+    case ErrorCode::MethodNotAllowed:
+        return 405;
+    case ErrorCode::PayloadTooLarge:
+        return 413;
+    case ErrorCode::Busy:
+    case ErrorCode::ShuttingDown:
+        return 503;
+    case ErrorCode::Timeout:
+        return 504;
+    case ErrorCode::UnknownType:
+    case ErrorCode::DuplicateId:
+    case ErrorCode::UnknownId:
+    case ErrorCode::Cancelled:
+    case ErrorCode::Failed:
+    case ErrorCode::Internal:
+        return 500;
+    }
+    return 500;
+}
+
 int httpStatusForErrorCode(const QString &code)
 {
-    static const QHash<QString, int> statuses = {
-        {errorCodeString(ErrorCode::BadMessage), 400},
-        {errorCodeString(ErrorCode::UnknownCommand), 404},
-        {errorCodeString(ErrorCode::InvalidArgs), 400},
-        {errorCodeString(ErrorCode::SessionMismatch), 400},
-        {errorCodeString(ErrorCode::NoSession), 400},
-        {errorCodeString(ErrorCode::Busy), 503},
-        {errorCodeString(ErrorCode::Timeout), 504},
-        {errorCodeString(ErrorCode::Unauthorized), 401},
-        {errorCodeString(ErrorCode::Forbidden), 403},
-        {errorCodeString(ErrorCode::PayloadTooLarge), 413},
-        {errorCodeString(ErrorCode::ShuttingDown), 503},
-        {errorCodeString(ErrorCode::Failed), 500},
-        {errorCodeString(ErrorCode::Internal), 500},
-        {QStringLiteral("not_found"), 404},
-        {QStringLiteral("method_not_allowed"), 405},
-        {QStringLiteral("conflict"), 409},
-    };
+    static const QHash<QString, int> statuses = [] {
+        QHash<QString, int> byString{{QStringLiteral("conflict"), 409}};
+        for (int value = 0; value <= int(lastErrorCode); ++value) {
+            const auto errorCode = ErrorCode(value);
+            byString.insert(errorCodeString(errorCode), httpStatusForErrorCode(errorCode));
+        }
+        return byString;
+    }();
     return statuses.value(code, 500);
 }
 

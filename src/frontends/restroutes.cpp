@@ -165,41 +165,40 @@ void RestRoutes::install(QHttpServer &server)
 {
     using Method = QHttpServerRequest::Method;
     server.route(
-        QStringLiteral("/api/v1/commands"), Method::Get,
+        QString(Protocol::Path::commands), Method::Get,
         [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
             writeJson(responder, 200, Encoder::restCommandList(m_registry->describeCommands()));
         });
     server.route(
-        QStringLiteral("/api/v1/health"), Method::Get,
+        QString(Protocol::Path::health), Method::Get,
         [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
             writeJson(responder, 200, m_health ? m_health() : QJsonObject());
         });
-    server.route(QStringLiteral("/api/v1/commands/<arg>"), Method::Post,
+    server.route(QString(Protocol::Path::commandRoute), Method::Post,
                  [this](const QString &name, const QHttpServerRequest &request,
                         HttpServerAdapter::ResponderArgument responder) {
                      runCommand(name, request, responder, false);
                  });
-    server.route(QStringLiteral("/api/v1/commands/<arg>/stream"), Method::Post,
+    server.route(QString(Protocol::Path::commandStreamRoute), Method::Post,
                  [this](const QString &name, const QHttpServerRequest &request,
                         HttpServerAdapter::ResponderArgument responder) {
                      runCommand(name, request, responder, true);
                  });
     HttpServerAdapter::setMissingHandler(
         server, this, [](const QHttpServerRequest &request, QHttpServerResponder &responder) {
-            static const QRegularExpression knownPath(
-                QStringLiteral("^/api/v1/(health|commands(/[^/]+(/stream)?)?)$"));
+            static const QRegularExpression knownPath(QString(Protocol::Path::knownRestPattern));
             const QString path = request.url().path();
+            const auto refuse = [&](ErrorCode code, const QString &message) {
+                writeJson(responder, httpStatusForErrorCode(code),
+                          Encoder::restErrorBody(errorCodeString(code), message));
+            };
             if (knownPath.match(path).hasMatch()) {
-                writeJson(responder, 405,
-                          Encoder::restErrorBody(QStringLiteral("method_not_allowed"),
-                                                 QStringLiteral("Method %1 is not allowed on %2")
-                                                     .arg(methodName(request), path)));
+                refuse(ErrorCode::MethodNotAllowed, QStringLiteral("Method %1 is not allowed on %2")
+                                                        .arg(methodName(request), path));
                 return;
             }
-            writeJson(responder, 404,
-                      Encoder::restErrorBody(
-                          QStringLiteral("not_found"),
-                          QStringLiteral("No route for %1 %2").arg(methodName(request), path)));
+            refuse(ErrorCode::NotFound,
+                   QStringLiteral("No route for %1 %2").arg(methodName(request), path));
         });
 }
 
@@ -207,7 +206,7 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
                             QHttpServerResponder &responder, bool stream)
 {
     const auto reject = [&](ErrorCode code, const QString &message) {
-        writeJson(responder, httpStatusForErrorCode(errorCodeString(code)),
+        writeJson(responder, httpStatusForErrorCode(code),
                   Encoder::restCommandBody(name, CommandResult::failure(code, message)));
     };
     if (m_shuttingDown)

@@ -1,6 +1,7 @@
 #include "requestadmission_p.h"
 
 #include "messagedecoder_p.h"
+#include "protocol_p.h"
 
 #include <QtCore/QRegularExpression>
 #include <QtCore/QUrlQuery>
@@ -116,8 +117,7 @@ std::optional<Refusal> RequestAdmission::admit(const HttpRequestHead &head) cons
 {
     std::optional<Refusal> refusal = check(head);
     if (refusal && !head.isWebSocketUpgrade()) {
-        static const QRegularExpression commandPath(
-            QStringLiteral("^/api/v1/commands/([^/]+)(/stream)?$"));
+        static const QRegularExpression commandPath(QString(Protocol::Path::commandPattern));
         const QRegularExpressionMatch match = commandPath.match(head.path());
         if (match.hasMatch())
             refusal->command = match.captured(1);
@@ -138,8 +138,9 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
 
     const QString path = head.path();
     if (head.isWebSocketUpgrade()) {
-        if (path != QLatin1String("/ws")) {
-            return Refusal{404, QStringLiteral("not_found"),
+        if (path != Protocol::Path::webSocket) {
+            return Refusal{httpStatusForErrorCode(ErrorCode::NotFound),
+                           errorCodeString(ErrorCode::NotFound),
                            QStringLiteral("No WebSocket endpoint at ") + path};
         }
         // Checked here so that the refusal has its JSON body: QWebSocketServer answers these with
@@ -172,7 +173,7 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
         return std::nullopt;
     }
 
-    if (tokenRequired() && path != QLatin1String("/api/v1/health") &&
+    if (tokenRequired() && path != Protocol::Path::health &&
         !isValidToken(bearerToken(head.header("authorization"))))
         return unauthorized();
     // Without a length a body's end is unknown until QHttpServer has buffered all of it.

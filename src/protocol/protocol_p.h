@@ -1,6 +1,6 @@
 #pragma once
 
-// The one place that names the wire: message types, JSON keys and limits of protocol v1.
+// The one place that names the wire: message types, JSON keys, paths and limits of protocol v1.
 
 #include <QtCore/QLatin1String>
 
@@ -59,5 +59,19 @@ inline constexpr QLatin1String sessions{"sessions"};
 inline constexpr QLatin1String inFlight{"in_flight"};
 inline constexpr QLatin1String uptimeMs{"uptime_ms"};
 } // namespace Key
+
+/// The HTTP paths (spec sections 4 and 10), as requests name them and as QHttpServer routes them.
+namespace Path {
+inline constexpr QLatin1String webSocket{"/ws"};
+inline constexpr QLatin1String health{"/api/v1/health"};
+inline constexpr QLatin1String commands{"/api/v1/commands"};
+/// QHttpServer::route patterns: <arg> is the command's name.
+inline constexpr QLatin1String commandRoute{"/api/v1/commands/<arg>"};
+inline constexpr QLatin1String commandStreamRoute{"/api/v1/commands/<arg>/stream"};
+/// A command's path, run or stream; captures the name.
+inline constexpr QLatin1String commandPattern{"^/api/v1/commands/([^/]+)(/stream)?$"};
+/// Every REST path that has a route, whatever the method: the rest are not_found.
+inline constexpr QLatin1String knownRestPattern{"^/api/v1/(health|commands(/[^/]+(/stream)?)?)$"};
+} // namespace Path
 
 } // namespace CommandBridge::Protocol

@@ -258,7 +258,7 @@ QUrl CommandBridgeServer::webSocketUrl() const
 {
     QUrl url = httpUrl();
     url.setScheme(d->options.tls ? QStringLiteral("wss") : QStringLiteral("ws"));
-    url.setPath(QStringLiteral("/ws"));
+    url.setPath(Protocol::Path::webSocket);
     return url;
 }
 

@@ -5,18 +5,30 @@
 
 #include <QtCore/QJsonValue>
 #include <QtCore/QMetaType>
+#include <QtCore/QSharedDataPointer>
 #include <QtCore/QString>
 
 #include <optional>
 
 namespace CommandBridge {
 
+class CommandResultPrivate;
+
 /// The one final outcome of a command: a JSON value on success, or a code, a message for humans and
-/// optional details on failure. A plain value type, safe to copy across threads.
+/// optional details on failure. An implicitly shared value type: copies are cheap, and safe to
+/// pass across threads.
 class COMMANDBRIDGE_EXPORT CommandResult
 {
 public:
-    CommandResult() = default;
+    /// A failure with an empty code and message: what a command has before it finishes.
+    CommandResult();
+    CommandResult(const CommandResult &other);
+    CommandResult(CommandResult &&other) noexcept;
+    CommandResult &operator=(const CommandResult &other);
+    CommandResult &operator=(CommandResult &&other) noexcept;
+    ~CommandResult();
+
+    void swap(CommandResult &other) noexcept { d.swap(other.d); }
 
     static CommandResult success(const QJsonValue &value = QJsonValue());
     static CommandResult failure(const QString &code, const QString &message,
@@ -24,20 +36,17 @@ public:
     static CommandResult failure(ErrorCode code, const QString &message,
                                  const QJsonValue &details = QJsonValue(QJsonValue::Undefined));
 
-    bool isSuccess() const { return m_success; }
+    bool isSuccess() const;
     /// The success value (JSON null when the handler gave none).
-    QJsonValue value() const { return m_value; }
-    QString errorCode() const { return m_code; }
-    QString errorMessage() const { return m_message; }
+    QJsonValue value() const;
+    QString errorCode() const;
+    QString errorMessage() const;
     /// Undefined when the failure carries no details.
-    QJsonValue errorDetails() const { return m_details; }
+    QJsonValue errorDetails() const;
 
 private:
-    bool m_success = false;
-    QJsonValue m_value;
-    QString m_code;
-    QString m_message;
-    QJsonValue m_details = QJsonValue(QJsonValue::Undefined);
+    /// Null for a default-constructed result, so that one costs no allocation.
+    QSharedDataPointer<CommandResultPrivate> d;
 };
 
 /// One progress report: a message and, when known, a percentage from 0 to 100.

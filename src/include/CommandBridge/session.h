@@ -3,12 +3,14 @@
 #include <CommandBridge/commandbridge_export.h>
 
 #include <QtCore/QJsonObject>
-#include <QtCore/QMutex>
 #include <QtCore/QString>
 
 #include <functional>
+#include <memory>
 
 namespace CommandBridge {
+
+class SessionPrivate;
 
 /// The state a client keeps between commands: a small JSON object shared by every connection of
 /// the session. Shared through std::shared_ptr, so a handler on a worker thread may keep using it
@@ -17,8 +19,12 @@ class COMMANDBRIDGE_EXPORT Session
 {
 public:
     explicit Session(const QString &id);
+    ~Session();
 
-    QString id() const { return m_id; }
+    Session(const Session &) = delete;
+    Session &operator=(const Session &) = delete;
+
+    QString id() const;
 
     QJsonValue value(const QString &key) const;
     void setValue(const QString &key, const QJsonValue &value);
@@ -29,9 +35,7 @@ public:
     void update(const std::function<void(QJsonObject &state)> &mutator);
 
 private:
-    const QString m_id;
-    mutable QMutex m_mutex;
-    QJsonObject m_state;
+    std::unique_ptr<SessionPrivate> d;
 };
 
 } // namespace CommandBridge
