@@ -115,16 +115,22 @@ class Comparison:
             "node-ws": ["node", os.path.join(peers, "ws_dispatch.js")],
             "bridge": bridge and [bridge, "--network-threads", "0"],
             "bridge-net": bridge and [bridge, "--network-threads", threads],
+            "bridge-app": bridge and [bridge, "--network-threads", threads,
+                                      "--handler-thread", "registry"],
         }
         self.rest_systems = {
             "qt-http": [os.path.join(self.bin, "cb-bench-qt-http")],
             "node-http": ["node", os.path.join(peers, "http_route.js")],
             "bridge": bridge and [bridge, "--network-threads", "0"],
             "bridge-net": bridge and [bridge, "--network-threads", threads],
+            "bridge-app": bridge and [bridge, "--network-threads", threads,
+                                      "--handler-thread", "registry"],
         }
         self.gui_systems = {
             "bridge": gui and [gui, "--network-threads", "0"],
             "bridge-net": gui and [gui, "--network-threads", threads],
+            "bridge-app": gui and [gui, "--network-threads", threads,
+                                   "--handler-thread", "registry"],
         }
         for systems, binary in ((self.ws_systems, bridge), (self.rest_systems, bridge),
                                 (self.gui_systems, gui)):
@@ -354,15 +360,22 @@ class Comparison:
         add("")
         add("## Targets")
         add("")
-        add("| target | bridge (main thread) | bridge-net |")
-        add("| --- | --- | --- |")
+        add("Handler placements: `bridge` serves sockets and runs handlers on the main thread; "
+            f"`bridge-net` serves sockets on {a.bridge_threads} network thread(s) and runs the "
+            "handlers there (HandlerThread::Network); `bridge-app` serves sockets on the network "
+            "thread(s) and runs the handlers on the main thread (HandlerThread::Registry, the "
+            "default for an app's handlers).")
+        add("")
+        placements = ("bridge", "bridge-net", "bridge-app")
+        add("| target | " + " | ".join(placements) + " |")
+        add("| --- |" + " --- |" * len(placements))
         for text, check in self.targets():
             cells = []
-            for system in ("bridge", "bridge-net"):
+            for system in placements:
                 value, met = check(system)
                 mark = {True: "met", False: "**not met**", None: ""}[met]
                 cells.append(f"{value} {mark}".strip())
-            add(f"| {text} | {cells[0]} | {cells[1]} |")
+            add(f"| {text} | " + " | ".join(cells) + " |")
         add("")
         add("## WebSocket")
         add("")
@@ -410,8 +423,7 @@ class Comparison:
                 "cb-loadclient drives rt 16x32 against the same process.")
             add("")
             gui = list(self.gui_systems)
-            add("| figure | " + " | ".join(f"{s} (network threads: "
-                                            f"{self.gui_systems[s][2]})" for s in gui) + " |")
+            add("| figure | " + " | ".join(gui) + " |")
             add("| --- |" + " --- |" * len(gui))
             for key, label, digits in (("p50_ms", "timer lateness p50 ms", 2),
                                        ("p99_ms", "timer lateness p99 ms", 2),

@@ -59,6 +59,8 @@ CommandRegistryPrivate::CommandRegistryPrivate(CommandRegistry *q)
     , pool(std::make_unique<QThreadPool>())
 {
     pool->setObjectName(QStringLiteral("CommandBridge worker pool"));
+    // The registry's thread runs an event loop (EventLoop handlers need one).
+    home->setDefersWakeUps(true);
 }
 
 CommandRegistry::CommandRegistry(QObject *parent)
@@ -69,7 +71,11 @@ CommandRegistry::CommandRegistry(QObject *parent)
 CommandRegistry::~CommandRegistry()
 {
     // Handlers still hold their contexts: stop them, then wait for the workers before the
-    // contexts go with this object.
+    // contexts made by createCommand() go with this object.
+    while (CommandRun *run = d->handlersHere) {
+        d->unlistHere(run);
+        run->registryGone();
+    }
     const QList<CommandContext *> running = findChildren<CommandContext *>();
     for (CommandContext *context : running)
         context->abort(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
@@ -255,6 +261,28 @@ void CommandRegistryPrivate::commandFinished(const CommandRun &run, bool counted
     inFlight.fetch_sub(1, std::memory_order_relaxed);
     if (watchers.load(std::memory_order_relaxed) > 0)
         Q_EMIT q->commandFinished(info(run), result, CommandRegistry::QPrivateSignal());
+}
+
+void CommandRegistryPrivate::listHere(CommandRun *run)
+{
+    run->m_listedHere = true;
+    run->m_previousHere = nullptr;
+    run->m_nextHere = handlersHere;
+    if (handlersHere)
+        handlersHere->m_previousHere = run;
+    handlersHere = run;
+}
+
+void CommandRegistryPrivate::unlistHere(CommandRun *run)
+{
+    if (run->m_previousHere)
+        run->m_previousHere->m_nextHere = run->m_nextHere;
+    else
+        handlersHere = run->m_nextHere;
+    if (run->m_nextHere)
+        run->m_nextHere->m_previousHere = run->m_previousHere;
+    run->m_previousHere = run->m_nextHere = nullptr;
+    run->m_listedHere = false;
 }
 
 CommandContext *CommandRegistry::createCommand(CommandInvocation invocation)

@@ -43,6 +43,11 @@ public:
     void commandProgressed(const CommandRun &run, const CommandProgress &progress);
     void commandFinished(const CommandRun &run, bool counted, const CommandResult &result);
 
+    // The contexts living on the registry's thread for other threads' requests; that thread only.
+    void listHere(CommandRun *run);
+    void unlistHere(CommandRun *run);
+    CommandRun *handlersHere = nullptr;
+
     CommandRegistry *const q;
     /// The registry thread's mailbox, where HandlerThread::Registry handlers are handed.
     const std::shared_ptr<HandOff> home;

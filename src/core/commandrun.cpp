@@ -237,11 +237,20 @@ void CommandRun::runHandler()
         return;
     }
     invokeHandler();
-    if (m_request.descriptor->mode == ExecutionMode::Synchronous)
-        handlerReturned();
-    else
+    if (m_request.descriptor->mode != ExecutionMode::Synchronous) {
         m_handlerRunning = false;
-    settle();
+        settle();
+        return;
+    }
+    // Nothing refers to a server's context once its synchronous handler returned: it goes now,
+    // without a trip through the event loop. One made by createCommand() is its caller's until
+    // the loop runs.
+    if (!isOwnFrontEnd() && hasResult()) {
+        m_handlerRunning = false;
+        delete m_context;
+        return;
+    }
+    handlerReturned();
 }
 
 void CommandRun::invokeHandler()
@@ -277,8 +286,23 @@ void CommandRun::startOnHandlerThread()
         giveResult(cancelledResult());
         return;
     }
-    m_context = new CommandContext(shared_from_this(), m_registry->q);
+    m_context = new CommandContext(shared_from_this(), nullptr);
+    m_registry->listHere(this);
     runHandler();
+}
+
+void CommandRun::contextDestroyed()
+{
+    m_context = nullptr;
+    if (m_listedHere)
+        m_registry->unlistHere(this);
+}
+
+void CommandRun::registryGone()
+{
+    m_listedHere = false;
+    abort(
+        CommandResult::failure(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down")));
 }
 
 void CommandRun::cancelOnHandlerThread()

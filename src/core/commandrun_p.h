@@ -45,6 +45,8 @@ protected:
 /// maxQueuedProgress reports are on their way, so memory stays bounded.
 class CommandRun : public std::enable_shared_from_this<CommandRun>
 {
+    friend class CommandRegistryPrivate;
+
 public:
     struct Request
     {
@@ -91,7 +93,9 @@ public:
     CommandSink *ownSink() const { return m_sink; }
     /// The context on the handler's side; only its own thread asks.
     CommandContext *context() const { return m_context; }
-    void contextDestroyed() { m_context = nullptr; }
+    void contextDestroyed();
+    /// The registry goes: a handler still on its thread is stopped and must not reach it again.
+    void registryGone();
 
     /// A mailbox delivers \a item on its thread.
     static void receive(HandOff::Item &&item);
@@ -129,6 +133,11 @@ private:
 
     // The handler's side.
     CommandContext *m_context = nullptr;
+    /// The registry's list of contexts on its thread (no QObject parent: cheaper to add and
+    /// remove), so that its destructor can stop them.
+    CommandRun *m_previousHere = nullptr;
+    CommandRun *m_nextHere = nullptr;
+    bool m_listedHere = false;
     std::unique_ptr<ContextSink> m_contextSink;
     std::shared_ptr<HandOff> m_handlerHome;
     bool m_handlerRunning = false;

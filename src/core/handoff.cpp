@@ -2,16 +2,22 @@
 
 #include "commandrun_p.h"
 
+#include <QtCore/QAbstractEventDispatcher>
 #include <QtCore/QBasicTimer>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QEvent>
 #include <QtCore/QThread>
 #include <QtCore/QTimerEvent>
 
+#include <algorithm>
+#include <iterator>
+
 namespace CommandBridge {
 
 namespace {
 const QEvent::Type wakeEvent = QEvent::Type(QEvent::registerEventType());
+/// The calling thread's mailbox if it has one; made only by HandOff::current().
+thread_local HandOff *t_current = nullptr;
 } // namespace
 
 /// The mailbox's anchor on its thread: receives the wake-ups and runs the deadline timer.
@@ -51,6 +57,7 @@ struct CurrentHandOff
     std::shared_ptr<HandOff> handOff;
     ~CurrentHandOff()
     {
+        t_current = nullptr;
         if (handOff)
             handOff->close();
     }
@@ -66,8 +73,10 @@ HandOff::~HandOff() = default;
 const std::shared_ptr<HandOff> &HandOff::current()
 {
     thread_local CurrentHandOff current;
-    if (!current.handOff)
+    if (!current.handOff) {
         current.handOff = std::shared_ptr<HandOff>(new HandOff);
+        t_current = current.handOff.get();
+    }
     return current.handOff;
 }
 
@@ -76,14 +85,63 @@ bool HandOff::isCurrent() const
     return QThread::currentThread() == m_thread;
 }
 
-bool HandOff::post(Item &&item)
+void HandOff::post(Item &&item)
+{
+    HandOff *own = t_current;
+    if (!own || !own->m_defersWakeUps || own == this) {
+        const std::lock_guard locker(m_mutex);
+        if (!m_closed) {
+            m_pending.push_back(std::move(item));
+            wake();
+        }
+        return;
+    }
+    auto outgoing = std::find_if(own->m_outbox.begin(), own->m_outbox.end(),
+                                 [this](const Outgoing &out) { return out.to.get() == this; });
+    if (outgoing == own->m_outbox.end())
+        outgoing = own->m_outbox.insert(own->m_outbox.end(), Outgoing{shared_from_this(), {}});
+    outgoing->items.push_back(std::move(item));
+}
+
+void HandOff::setDefersWakeUps(bool defers)
+{
+    m_defersWakeUps = false;
+    QObject::disconnect(m_passStarted);
+    QObject::disconnect(m_passBlocks);
+    // Qt's dispatchers (glib, UNIX, Windows) and the epoll one emit one of the two at the start of
+    // every pass, before it waits or processes anything: the outbox leaves there, after all the
+    // previous pass did. Without a dispatcher, nothing would send it: post at once.
+    QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(m_thread);
+    if (!defers || !dispatcher)
+        return;
+    m_defersWakeUps = true;
+    const auto flush = [this] {
+        flushOutbox();
+    };
+    m_passBlocks = QObject::connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock,
+                                    m_receiver.get(), flush, Qt::DirectConnection);
+    m_passStarted = QObject::connect(dispatcher, &QAbstractEventDispatcher::awake, m_receiver.get(),
+                                     flush, Qt::DirectConnection);
+}
+
+void HandOff::flushOutbox()
+{
+    if (m_outbox.empty())
+        return;
+    for (Outgoing &outgoing : std::exchange(m_outbox, {}))
+        outgoing.to->append(outgoing.items);
+}
+
+void HandOff::append(std::vector<Item> &items)
 {
     const std::lock_guard locker(m_mutex);
     if (m_closed)
-        return false;
-    m_pending.push_back(std::move(item));
+        return; // the caller drops them, outside the lock
+    if (m_pending.empty())
+        m_pending.swap(items);
+    else
+        std::move(items.begin(), items.end(), std::back_inserter(m_pending));
     wake();
-    return true;
 }
 
 void HandOff::wake()
@@ -91,6 +149,7 @@ void HandOff::wake()
     if (m_wakePosted)
         return;
     m_wakePosted = true;
+    m_wakeUps.fetch_add(1, std::memory_order_relaxed);
     QCoreApplication::postEvent(m_receiver.get(), new QEvent(wakeEvent));
 }
 
@@ -103,8 +162,10 @@ void HandOff::deliver()
         batch.swap(m_pending);
     }
     // What a delivery posts here (a result after a start, say) waits for the next batch.
+    m_delivering = true;
     for (Item &item : batch)
         CommandRun::receive(std::move(item));
+    m_delivering = false;
     const QList<QPointer<QObject>> disposals = std::exchange(m_disposals, {});
     for (const QPointer<QObject> &object : disposals)
         delete object.data();
@@ -158,6 +219,9 @@ void HandOff::armTimer()
 void HandOff::disposeLater(QObject *object)
 {
     m_disposals.append(object);
+    // A delivery disposes of what it collected when it ends.
+    if (m_delivering)
+        return;
     const std::lock_guard locker(m_mutex);
     wake();
 }
@@ -172,6 +236,7 @@ void HandOff::close()
     }
     // Items hold their runs, and runs hold this mailbox: letting go here breaks the cycle.
     dropped.clear();
+    m_outbox.clear();
     m_deadlines.clear();
     for (const QPointer<QObject> &object : std::exchange(m_disposals, {}))
         delete object.data();

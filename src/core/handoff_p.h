@@ -6,6 +6,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -32,7 +33,7 @@ struct CurrentHandOff;
 /// Every thread that runs commands has one, made on first use by current() and closed when the
 /// thread ends; later posts to it are dropped. post() may be called from any thread; the rest
 /// only from the mailbox's own thread.
-class HandOff
+class HandOff : public std::enable_shared_from_this<HandOff>
 {
 public:
     enum class Kind {
@@ -68,8 +69,15 @@ public:
     QThread *thread() const { return m_thread; }
     bool isCurrent() const;
 
-    /// Queues \a item for this mailbox's thread. Returns false when that thread has ended.
-    bool post(Item &&item);
+    /// Queues \a item for this mailbox's thread; dropped when that thread has ended. From a
+    /// thread whose own mailbox defers wake-ups, the item leaves with everything else that thread
+    /// posted in the same pass of its event loop.
+    void post(Item &&item);
+
+    /// This mailbox's thread runs an event loop (a network thread, the registry's): what it
+    /// posts to other mailboxes is gathered and sent once per pass of that loop, so a busy pass
+    /// wakes each other thread once. Off for threads without a loop (workers), which post at once.
+    void setDefersWakeUps(bool defers);
 
     /// Calls CommandRun::timedOut() at \a deadline unless removed first.
     Deadlines::iterator addDeadline(Clock::time_point deadline,
@@ -80,6 +88,9 @@ public:
     /// Deletes \a object on this thread when control returns to its event loop.
     void disposeLater(QObject *object);
 
+    /// Wake-ups posted so far: one per batch, however many items it carried.
+    quint64 wakeUps() const { return m_wakeUps.load(std::memory_order_relaxed); }
+
 private:
     friend class HandOffReceiver;
     friend struct CurrentHandOff;
@@ -87,6 +98,8 @@ private:
     void close();
     void wake();
     void deliver();
+    void append(std::vector<Item> &items);
+    void flushOutbox();
     void expireDeadlines();
     void armTimer();
 
@@ -95,8 +108,19 @@ private:
     std::mutex m_mutex;
     std::vector<Item> m_pending;
     bool m_wakePosted = false;
+    std::atomic<quint64> m_wakeUps{0};
     bool m_closed = false;
     // This thread only.
+    bool m_defersWakeUps = false;
+    QMetaObject::Connection m_passStarted;
+    QMetaObject::Connection m_passBlocks;
+    bool m_delivering = false;
+    struct Outgoing
+    {
+        std::shared_ptr<HandOff> to;
+        std::vector<Item> items;
+    };
+    std::vector<Outgoing> m_outbox;
     QList<QPointer<QObject>> m_disposals;
     Deadlines m_deadlines;
     Clock::time_point m_timerAt = Clock::time_point::max();

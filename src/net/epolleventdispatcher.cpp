@@ -93,8 +93,11 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     const bool canWait =
         flags.testFlag(QEventLoop::WaitForMoreEvents) && !m_interrupted.loadAcquire();
 
+    // Every pass starts with one of the two, as with Qt's dispatchers: receivers may rely on it.
     if (canWait)
         Q_EMIT aboutToBlock();
+    else
+        Q_EMIT awake();
     applyInterest();
 
     // Computed after aboutToBlock(), whose receivers may start timers. Events posted meanwhile,

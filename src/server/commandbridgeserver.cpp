@@ -18,12 +18,8 @@ CommandBridgeServerPrivate::CommandBridgeServerPrivate(CommandBridgeServer *q,
 CommandBridgeServerPrivate::~CommandBridgeServerPrivate()
 {
     // Shards go first: their connections release sessions and contexts on the way out.
-    for (NetworkShard *shard : shards) {
-        if (networkThreads.empty())
-            delete shard;
-        else
-            runOn(shard, [shard] { delete shard; });
-    }
+    for (NetworkShard *shard : shards)
+        runOn(shard, [shard] { delete shard; });
     for (const std::unique_ptr<QThread> &thread : networkThreads) {
         thread->quit();
         thread->wait();
@@ -57,6 +53,14 @@ void CommandBridgeServerPrivate::runOn(NetworkShard *shard, const std::function<
         work();
     else
         QMetaObject::invokeMethod(shard, work, Qt::BlockingQueuedConnection);
+}
+
+void CommandBridgeServerPrivate::post(NetworkShard *shard, void (NetworkShard::*work)())
+{
+    if (shard->thread() == QThread::currentThread())
+        (shard->*work)();
+    else
+        QMetaObject::invokeMethod(shard, work, Qt::QueuedConnection);
 }
 
 void CommandBridgeServerPrivate::createShards()
@@ -167,12 +171,8 @@ void CommandBridgeServerPrivate::finishShutdown()
     // REST answers written during shutdown must leave before the embedding app quits its loop.
     // A network thread flushes in turn, before the server's teardown reaches it, without making
     // this thread wait behind whatever it is still writing.
-    for (NetworkShard *shard : shards) {
-        if (networkThreads.empty())
-            shard->flush();
-        else
-            QMetaObject::invokeMethod(shard, &NetworkShard::flush, Qt::QueuedConnection);
-    }
+    for (NetworkShard *shard : shards)
+        post(shard, &NetworkShard::flush);
     Q_EMIT q->shutdownFinished();
 }
 
@@ -296,12 +296,8 @@ void CommandBridgeServer::shutdown()
     d->shutdownGrace->setSingleShot(true);
     connect(d->shutdownGrace.get(), &QTimer::timeout, this, [this] { d->finishShutdown(); });
     d->shutdownGrace->start(d->options.shutdownGrace);
-    for (NetworkShard *shard : d->shards) {
-        if (d->networkThreads.empty())
-            shard->shutdown();
-        else
-            QMetaObject::invokeMethod(shard, &NetworkShard::shutdown, Qt::QueuedConnection);
-    }
+    for (NetworkShard *shard : d->shards)
+        d->post(shard, &NetworkShard::shutdown);
 }
 
 } // namespace CommandBridge

@@ -27,6 +27,8 @@ public:
     void createShards();
     /// Runs \a work on \a shard's thread and waits for it.
     static void runOn(NetworkShard *shard, const std::function<void()> &work);
+    /// Runs \a work on \a shard's thread: now when that is this one, else when it gets there.
+    static void post(NetworkShard *shard, void (NetworkShard::*work)());
     /// The first shard listens; the others serve the same listening socket.
     bool listenOnShards(const QHostAddress &address, quint16 port);
     void distribute(qintptr socketDescriptor, bool overCapacity);

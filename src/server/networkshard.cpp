@@ -1,5 +1,6 @@
 #include "networkshard_p.h"
 
+#include "handoff_p.h"
 #include "httpserveradapter_p.h"
 #include "logging_p.h"
 #include "requestadmission_p.h"
@@ -21,6 +22,8 @@ NetworkShard::NetworkShard(const Shared &shared, QObject *parent)
     , m_webSockets(
           std::make_unique<WebSocketBridge>(shared.registry, shared.sessions, shared.admission))
 {
+    // This thread runs an event loop: commands handed to the registry's thread leave in batches.
+    HandOff::current()->setDefersWakeUps(true);
     const RequestAdmission *admission = shared.admission;
     m_router->setAdmission(
         [admission](const HttpRequestHead &head) { return admission->admit(head); });

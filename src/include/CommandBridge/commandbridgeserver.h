@@ -53,9 +53,10 @@ struct ServerOptions
     /// Serve https:// and wss:// on the same port with this configuration (certificate and key).
     std::optional<QSslConfiguration> tls;
     /// Threads that serve the sockets, each with an epoll event loop (Linux) that costs nothing per
-    /// idle connection; connections are spread over them. 0 serves them on the server's own
-    /// thread. Handlers still run where CommandDescriptor::thread and ::mode say. Read by listen().
-    int networkThreads = 0;
+    /// idle connection; connections are spread over them. The default, one, keeps the sockets off
+    /// the thread that made the server (the app's GUI); 0 serves them on that thread. Handlers
+    /// still run where CommandDescriptor::thread and ::mode say. Read by listen().
+    int networkThreads = 1;
 };
 
 class CommandBridgeServerPrivate;
