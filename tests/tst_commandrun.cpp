@@ -224,7 +224,8 @@ void tst_CommandRun::init()
 void tst_CommandRun::cleanup()
 {
     m_frontEnd->abortAll();
-    QMetaObject::invokeMethod(m_frontEnd, &QObject::deleteLater);
+    QMetaObject::invokeMethod(
+        m_frontEnd, [this] { delete m_frontEnd; }, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
     m_thread.reset();

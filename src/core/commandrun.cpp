@@ -303,6 +303,8 @@ void CommandRun::registryGone()
     m_listedHere = false;
     abort(
         CommandResult::failure(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down")));
+    // Its front end may have finished it already, with the word to stop still in the mailbox.
+    settle();
 }
 
 void CommandRun::cancelOnHandlerThread()
