@@ -329,16 +329,19 @@ void tst_MessageEncoder::resultPayloadIsValueOrFailure()
 
 void tst_MessageEncoder::restCommandBodyEncodes()
 {
-    QCOMPARE(Encoder::restCommandBody(
-                 QStringLiteral("count"),
-                 CommandResult::success(QJsonObject{{QStringLiteral("counted"), 10}})),
+    const QByteArray success = Encoder::restCommandBody(
+        QStringLiteral("count"),
+        CommandResult::success(QJsonObject{{QStringLiteral("counted"), 10}}));
+    QCOMPARE(parsed(success),
              spec(R"({"command":"count","success":true,"result":{"counted":10}})"));
-    QCOMPARE(
-        Encoder::restCommandBody(QStringLiteral("nope"),
-                                 CommandResult::failure(ErrorCode::UnknownCommand,
-                                                        QStringLiteral("Unknown command: nope"))),
-        spec(R"({"command":"nope","success":false,)"
-             R"("result":{"code":"unknown_command","message":"Unknown command: nope"}})"));
+    QCOMPARE(success, wire(parsed(success)));
+    const QByteArray failure = Encoder::restCommandBody(
+        QStringLiteral("nope"),
+        CommandResult::failure(ErrorCode::UnknownCommand, QStringLiteral("Unknown command: nope")));
+    QCOMPARE(parsed(failure),
+             spec(R"({"command":"nope","success":false,)"
+                  R"("result":{"code":"unknown_command","message":"Unknown command: nope"}})"));
+    QCOMPARE(failure, wire(parsed(failure)));
 }
 
 void tst_MessageEncoder::restErrorBodyEncodes()

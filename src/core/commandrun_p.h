@@ -80,6 +80,10 @@ public:
     /// handler to stop.
     void abort(const CommandResult &result);
     bool isStarted() const { return m_started; }
+    /// Hands what is still to come to \a sink instead (a front end that started the command with
+    /// a short-lived sink, to keep it for a command that did not finish at once).
+    void setSink(CommandSink *sink) { m_sink = sink; }
+    bool isFinished() const { return m_finished; }
 
     // The handler's side; these three from any thread.
     void report(const CommandProgress &progress);
@@ -164,6 +168,7 @@ public:
     const std::shared_ptr<Session> &session() const { return m_run->session(); }
 
     void start(CommandSink *sink) const { m_run->start(sink); }
+    void setSink(CommandSink *sink) const { m_run->setSink(sink); }
     void cancel() const { m_run->cancel(); }
     void abort(ErrorCode code, const QString &message) const
     {

@@ -101,6 +101,10 @@ void HandOff::post(Item &&item)
     if (outgoing == own->m_outbox.end())
         outgoing = own->m_outbox.insert(own->m_outbox.end(), Outgoing{shared_from_this(), {}});
     outgoing->items.push_back(std::move(item));
+    // A handler that reports in a loop without returning to the event loop: what it sends leaves
+    // in batches of this size meanwhile, so memory stays bounded.
+    if (outgoing->items.size() >= maxDeferredItems)
+        append(outgoing->items);
 }
 
 void HandOff::setDefersWakeUps(bool defers)
@@ -134,13 +138,17 @@ void HandOff::flushOutbox()
 
 void HandOff::append(std::vector<Item> &items)
 {
-    const std::lock_guard locker(m_mutex);
-    if (m_closed)
-        return; // the caller drops them, outside the lock
+    std::unique_lock locker(m_mutex);
+    if (m_closed) {
+        locker.unlock();
+        items.clear(); // their runs may go: not under the lock
+        return;
+    }
     if (m_pending.empty())
         m_pending.swap(items);
     else
         std::move(items.begin(), items.end(), std::back_inserter(m_pending));
+    items.clear();
     wake();
 }
 

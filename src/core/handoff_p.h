@@ -57,6 +57,8 @@ public:
         std::variant<std::monostate, CommandProgress, CommandResult> payload;
     };
     using Clock = std::chrono::steady_clock;
+    /// A deferring thread sends sooner once it holds this many items for one mailbox.
+    static constexpr std::size_t maxDeferredItems = 1024;
     using Deadlines = std::multimap<Clock::time_point, std::weak_ptr<CommandRun>>;
 
     HandOff(const HandOff &) = delete;

@@ -29,9 +29,14 @@ namespace {
 
 const QByteArray jsonType = QByteArrayLiteral("application/json");
 
+void writeJson(QHttpServerResponder &responder, int status, const QByteArray &body)
+{
+    responder.write(body, jsonType, QHttpServerResponder::StatusCode(status));
+}
+
 void writeJson(QHttpServerResponder &responder, int status, const QJsonObject &body)
 {
-    responder.write(Encoder::toJson(body), jsonType, QHttpServerResponder::StatusCode(status));
+    writeJson(responder, status, Encoder::toJson(body));
 }
 
 QString methodName(const QHttpServerRequest &request)
@@ -42,6 +47,19 @@ QString methodName(const QHttpServerRequest &request)
 }
 
 } // namespace
+
+/// Catches the result of a command that finishes while it is started.
+class ImmediateResult : public CommandSink
+{
+public:
+    void commandProgressed(const RunningCommand &, const CommandProgress &) override {}
+    void commandFinished(const RunningCommand &, const CommandResult &finished) override
+    {
+        result = finished;
+    }
+
+    std::optional<CommandResult> result;
+};
 
 /// One REST request waiting for its command, and the command's sink. Holds the responder no longer
 /// than the connection lives. A stream's events leave through an OutgoingQueue, so a client that
@@ -65,16 +83,36 @@ public:
               },
               [this] { return m_socket ? unsentBytes(m_socket) : 0; }, highWater)
         , m_finished(std::move(finished))
-    {
-        connect(connection, &QTcpSocket::disconnected, this, &RestCall::clientGone);
-        connect(m_socket.data(), &QObject::destroyed, this, &RestCall::clientGone);
-        whenBytesLeave(m_socket, this, [this] { drain(); });
-    }
+    {}
 
-    void run(RunningCommand command)
+    /// Runs \a command. False when it is answered already (a handler that finished at once on
+    /// this thread): the call may go now, having watched nothing. Otherwise it watches \a
+    /// connection until its answer is written and deletes itself then.
+    bool run(RunningCommand command, AdmittedHttpSocket *connection)
     {
         m_command = std::move(command);
         m_command.start(this);
+        if (m_answered)
+            return false;
+        watch(connection);
+        return true;
+    }
+
+    /// Takes over \a command, started with another sink and not finished, and watches \a
+    /// connection until its answer is written.
+    void adopt(RunningCommand command, AdmittedHttpSocket *connection)
+    {
+        m_command = std::move(command);
+        m_command.setSink(this);
+        watch(connection);
+    }
+
+    void watch(AdmittedHttpSocket *connection)
+    {
+        m_watching = true;
+        connect(connection, &QTcpSocket::disconnected, this, &RestCall::clientGone);
+        connect(m_socket.data(), &QObject::destroyed, this, &RestCall::clientGone);
+        whenBytesLeave(m_socket, this, [this] { drain(); });
     }
 
     const RunningCommand &command() const { return m_command; }
@@ -127,9 +165,16 @@ private:
         m_events.flush();
         if (m_ending && m_events.waitingBytes() == 0) {
             HttpServerAdapter::endStream(*m_responder, m_resultEvent, m_socket);
-            m_responder.reset();
-            deleteLater();
+            answered();
         }
+    }
+
+    void answered()
+    {
+        m_responder.reset();
+        m_answered = true;
+        if (m_watching)
+            deleteLater();
     }
 
     void clientGone()
@@ -147,6 +192,8 @@ private:
     bool m_streamOpen = false;
     bool m_ending = false;
     bool m_done = false;
+    bool m_answered = false;
+    bool m_watching = false;
     QByteArray m_resultEvent;
     OutgoingQueue m_events;
     const Finished m_finished;
@@ -242,17 +289,37 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
     invocation.session = sessionId.isEmpty() ? nullptr : m_sessions->acquire(sessionId);
     invocation.timeout = std::get<std::optional<std::chrono::milliseconds>>(timeout);
 
+    const auto done = [this](const RunningCommand &command) {
+        m_sessions->release(command.session());
+        m_inFlight->fetch_sub(1, std::memory_order_relaxed);
+    };
+    RunningCommand command(CommandRegistryPrivate::get(m_registry)->prepare(std::move(invocation)));
+    if (!stream) {
+        // Most handlers answer at once: then no RestCall (a QObject watching the connection) is
+        // made for them.
+        ImmediateResult immediate;
+        command.start(&immediate);
+        if (immediate.result) {
+            const CommandResult &result = *immediate.result;
+            writeJson(responder,
+                      result.isSuccess() ? 200 : httpStatusForErrorCode(result.errorCode()),
+                      Encoder::restCommandBody(command.command(), result));
+            done(command);
+            return;
+        }
+    }
     auto *call = new RestCall(
         std::move(responder), connection, stream, m_options.outgoingHighWater,
-        [this](RestCall *finished) {
-            m_sessions->release(finished->command().session());
+        [this, done](RestCall *finished) {
+            done(finished->command());
             m_calls.remove(finished);
-            m_inFlight->fetch_sub(1, std::memory_order_relaxed);
         },
         this);
     m_calls.insert(call);
-    call->run(
-        RunningCommand(CommandRegistryPrivate::get(m_registry)->prepare(std::move(invocation))));
+    if (command.run()->isStarted())
+        call->adopt(std::move(command), connection);
+    else if (!call->run(std::move(command), connection))
+        delete call;
 }
 
 void RestRoutes::shutdown()

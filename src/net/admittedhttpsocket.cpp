@@ -135,6 +135,13 @@ void AdmittedHttpSocket::timerEvent(QTimerEvent *event)
     if (event->timerId() != m_idleTimer.timerId())
         return QTcpSocket::timerEvent(event);
     m_idleTimer.stop();
+    if (!m_idle)
+        return; // busy now: armed again when it turns idle
+    const qint64 left = m_limits.idleTimeout.count() - m_idleSince.elapsed();
+    if (left > 0) {
+        m_idleTimer.start(int(left), this);
+        return;
+    }
     m_closing = true;
     if (m_transport)
         m_transport->disconnectFromHost();
@@ -343,10 +350,14 @@ void AdmittedHttpSocket::updateIdleTimer()
 {
     const bool idle = m_held.empty() && m_awaitingAnswer.empty() && m_partialHead.isEmpty() &&
                       m_bodyRemaining == 0 && !m_closing && !m_refusal;
-    if (idle)
-        m_idleTimer.start(int(m_limits.idleTimeout.count()), this);
-    else
-        m_idleTimer.stop();
+    // The timer is not stopped and started for every request (each is a call into the event
+    // dispatcher): it runs on while busy, and when it fires checks how long it has been idle.
+    if (idle && !m_idle) {
+        m_idleSince.start();
+        if (!m_idleTimer.isActive())
+            m_idleTimer.start(int(m_limits.idleTimeout.count()), this);
+    }
+    m_idle = idle;
 }
 
 void AdmittedHttpSocket::transportGone()

@@ -3,6 +3,7 @@
 #include "requestadmission_p.h"
 
 #include <QtCore/QBasicTimer>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>
 #include <QtNetwork/QTcpSocket>
 
@@ -113,6 +114,8 @@ private:
     AnswerReader m_answer;
     bool m_closing = false;
     QBasicTimer m_idleTimer;
+    QElapsedTimer m_idleSince;
+    bool m_idle = false;
 };
 
 } // namespace CommandBridge

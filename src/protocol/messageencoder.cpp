@@ -259,15 +259,6 @@ QJsonObject error(ErrorCode code, const QString &message, const QJsonValue &id)
     return object;
 }
 
-QJsonObject restCommandBody(const QString &command, const CommandResult &result)
-{
-    return QJsonObject{
-        {Protocol::Key::command, command},
-        {Protocol::Key::success, result.isSuccess()},
-        {Protocol::Key::result, resultPayload(result)},
-    };
-}
-
 QJsonObject restErrorBody(const QString &code, const QString &message, const QString &command)
 {
     QJsonObject body{
@@ -312,6 +303,18 @@ QByteArray progress(const QJsonValue &id, const QString &command, const CommandP
         appendMember(out, ',', Protocol::Key::percent, *progress.percent);
     appendKey(out, ',', Protocol::Key::type);
     appendPlain(out, Protocol::Type::commandProgress);
+    out += '}';
+    return out;
+}
+
+QByteArray restCommandBody(const QString &command, const CommandResult &result)
+{
+    QByteArray out;
+    out.reserve(96 + command.size());
+    appendKey(out, '{', Protocol::Key::command);
+    appendString(out, command);
+    appendMember(out, ',', Protocol::Key::result, resultPayload(result));
+    appendMember(out, ',', Protocol::Key::success, result.isSuccess());
     out += '}';
     return out;
 }

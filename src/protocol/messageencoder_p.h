@@ -35,8 +35,9 @@ QJsonObject error(ErrorCode code, const QString &message, const QJsonValue &id);
 /// The `result` member of a command_result: the value, or {code, message[, details]}.
 QJsonValue resultPayload(const CommandResult &result);
 
-/// REST body of a command run: {"command", "success", "result"}.
-QJsonObject restCommandBody(const QString &command, const CommandResult &result);
+/// REST body of a command run: {"command", "success", "result"}, written directly like
+/// progress() and result(): it is sent for every REST command.
+QByteArray restCommandBody(const QString &command, const CommandResult &result);
 /// REST body of a request refused before any command ran: {"success": false, "result": {code,
 /// message}}, with "command" when the request named one.
 QJsonObject restErrorBody(const QString &code, const QString &message,
