@@ -107,14 +107,6 @@ public:
         watch(connection);
     }
 
-    void watch(AdmittedHttpSocket *connection)
-    {
-        m_watching = true;
-        connect(connection, &QTcpSocket::disconnected, this, &RestCall::clientGone);
-        connect(m_socket.data(), &QObject::destroyed, this, &RestCall::clientGone);
-        whenBytesLeave(m_socket, this, [this] { drain(); });
-    }
-
     const RunningCommand &command() const { return m_command; }
 
     void commandStarted(const RunningCommand &) override
@@ -158,6 +150,14 @@ public:
     }
 
 private:
+    void watch(AdmittedHttpSocket *connection)
+    {
+        m_watching = true;
+        connect(connection, &QTcpSocket::disconnected, this, &RestCall::clientGone);
+        connect(m_socket.data(), &QObject::destroyed, this, &RestCall::clientGone);
+        whenBytesLeave(m_socket, this, [this] { drain(); });
+    }
+
     void drain()
     {
         if (!m_responder)
