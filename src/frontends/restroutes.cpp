@@ -233,7 +233,7 @@ void RestRoutes::install(QHttpServer &server)
                  });
     HttpServerAdapter::setMissingHandler(
         server, this, [](const QHttpServerRequest &request, QHttpServerResponder &responder) {
-            static const QRegularExpression knownPath(QString(Protocol::Path::knownRestPattern));
+            static const QRegularExpression knownPath{QString(Protocol::Path::knownRestPattern)};
             const QString path = request.url().path();
             const auto refuse = [&](ErrorCode code, const QString &message) {
                 writeJson(responder, httpStatusForErrorCode(code),

@@ -117,7 +117,7 @@ std::optional<Refusal> RequestAdmission::admit(const HttpRequestHead &head) cons
 {
     std::optional<Refusal> refusal = check(head);
     if (refusal && !head.isWebSocketUpgrade()) {
-        static const QRegularExpression commandPath(QString(Protocol::Path::commandPattern));
+        static const QRegularExpression commandPath{QString(Protocol::Path::commandPattern)};
         const QRegularExpressionMatch match = commandPath.match(head.path());
         if (match.hasMatch())
             refusal->command = match.captured(1);
