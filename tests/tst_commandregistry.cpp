@@ -106,6 +106,7 @@ private Q_SLOTS:
     void requestIsPrepared();
     void invalidArgsDetailEveryLeafProblem_data();
     void invalidArgsDetailEveryLeafProblem();
+    void schemaValijsonCannotApplyRefusesArgs();
     void contextCarriesRequest();
     void timeoutIsCappedByMaxTimeout_data();
     void timeoutIsCappedByMaxTimeout();
@@ -367,6 +368,35 @@ void tst_CommandRegistry::invalidArgsDetailEveryLeafProblem_data()
     QTest::newRow("unknown property") << parse(R"({"n":1,"x":true})") << QStringList{QString()};
     QTest::newRow("session_id not a string")
         << parse(R"({"n":1,"session_id":5})") << QStringList{QStringLiteral("/session_id")};
+}
+
+void tst_CommandRegistry::schemaValijsonCannotApplyRefusesArgs()
+{
+    // valijson 1.0 throws when "format" meets an object (found by the fuzzer): refused, no crash.
+    CommandDescriptor dated;
+    dated.name = QStringLiteral("dated");
+    dated.description = QStringLiteral("Has a format on the args object");
+    dated.argsSchema = parse(R"({"type":"object","format":"date-time"})");
+    dated.mode = ExecutionMode::Synchronous;
+    dated.handler = [](CommandContext &context) {
+        context.succeed();
+    };
+    QVERIFY2(m_registry->registerCommand(dated), qPrintable(m_registry->errorString()));
+
+    CommandInvocation invocation;
+    invocation.command = QStringLiteral("dated");
+    invocation.args = parse(R"({"when":"2026-12-02T17:50:00Z"})");
+    const std::optional<CommandResult> result = runToResult(m_registry->createCommand(invocation));
+    QVERIFY2(result, "no result");
+    QCOMPARE(result->errorCode(), QStringLiteral("invalid_args"));
+    const QJsonArray details = result->errorDetails().toArray();
+    QCOMPARE(details.size(), 1);
+    QCOMPARE(details.at(0).toObject().value(QStringLiteral("path")).toString(), QString());
+    QVERIFY(details.at(0)
+                .toObject()
+                .value(QStringLiteral("message"))
+                .toString()
+                .startsWith(QStringLiteral("Args could not be checked against the schema: ")));
 }
 
 void tst_CommandRegistry::invalidArgsDetailEveryLeafProblem()

@@ -261,8 +261,17 @@ QJsonArray SchemaValidator::validate(const QJsonValue &value) const
     valijson::Validator validator;
     valijson::ValidationResults results;
     const valijson::adapters::QtJsonAdapter adapter(value);
-    if (validator.validate(*m_schema, adapter, &results))
-        return {};
+    try {
+        if (validator.validate(*m_schema, adapter, &results))
+            return {};
+    } catch (const std::exception &error) {
+        // valijson 1.0 throws where it cannot apply a keyword to a value, e.g. "format" to a
+        // number: the value is refused rather than let through unchecked.
+        const QString message = QStringLiteral("Args could not be checked against the schema: ") +
+                                QString::fromUtf8(error.what());
+        return QJsonArray{
+            QJsonObject{{Protocol::Key::path, QString()}, {Protocol::Key::message, message}}};
+    }
 
     const std::vector<valijson::ValidationResults::Error> errors(results.begin(), results.end());
     QJsonArray details;
