@@ -83,7 +83,6 @@ public:
     /// Hands what is still to come to \a sink instead (a front end that started the command with
     /// a short-lived sink, to keep it for a command that did not finish at once).
     void setSink(CommandSink *sink) { m_sink = sink; }
-    bool isFinished() const { return m_finished; }
 
     // The handler's side; these three from any thread.
     void report(const CommandProgress &progress);

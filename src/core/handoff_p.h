@@ -68,7 +68,6 @@ public:
     /// The calling thread's mailbox.
     static const std::shared_ptr<HandOff> &current();
 
-    QThread *thread() const { return m_thread; }
     bool isCurrent() const;
 
     /// Queues \a item for this mailbox's thread; dropped when that thread has ended. From a

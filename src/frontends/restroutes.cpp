@@ -39,6 +39,14 @@ void writeJson(QHttpServerResponder &responder, int status, const QJsonObject &b
     writeJson(responder, status, Encoder::toJson(body));
 }
 
+/// A command's answer to a plain POST: 200 with its value, or its error code's status.
+void writeResult(QHttpServerResponder &responder, const QString &command,
+                 const CommandResult &result)
+{
+    writeJson(responder, result.isSuccess() ? 200 : httpStatusForErrorCode(result.errorCode()),
+              Encoder::restCommandBody(command, result));
+}
+
 QString methodName(const QHttpServerRequest &request)
 {
     const char *key =
@@ -137,12 +145,8 @@ public:
             m_ending = true;
             drain();
         } else {
-            if (m_responder) {
-                const int status =
-                    result.isSuccess() ? 200 : httpStatusForErrorCode(result.errorCode());
-                writeJson(*m_responder, status,
-                          Encoder::restCommandBody(command.command(), result));
-            }
+            if (m_responder)
+                writeResult(*m_responder, command.command(), result);
             m_responder.reset();
             deleteLater();
         }
@@ -300,10 +304,7 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         ImmediateResult immediate;
         command.start(&immediate);
         if (immediate.result) {
-            const CommandResult &result = *immediate.result;
-            writeJson(responder,
-                      result.isSuccess() ? 200 : httpStatusForErrorCode(result.errorCode()),
-                      Encoder::restCommandBody(command.command(), result));
+            writeResult(responder, command.command(), *immediate.result);
             done(command);
             return;
         }
