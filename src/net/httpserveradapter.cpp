@@ -59,6 +59,25 @@ AdmittedHttpSocket *connectionOf(const QHttpServerRequest &request, QHttpServerR
 #endif
 }
 
+void writeWithHeader(QHttpServerResponder &responder, int status, const QByteArray &contentType,
+                     const QByteArray &body, const QByteArray &name, const QByteArray &value)
+{
+    const auto code = QHttpServerResponder::StatusCode(status);
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    QHttpHeaders headers;
+    headers.append(QHttpHeaders::WellKnownHeader::ContentType, contentType);
+    headers.append(name, value);
+    responder.write(body, headers, code);
+#else
+    // 6.4 takes extra headers only as an initializer list, or one by one like this.
+    responder.writeStatusLine(code);
+    responder.writeHeader("Content-Type", contentType);
+    responder.writeHeader(name, value);
+    responder.writeHeader("Content-Length", QByteArray::number(body.size()));
+    responder.writeBody(body);
+#endif
+}
+
 void beginStream(QHttpServerResponder &responder, const QByteArray &contentType)
 {
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)

@@ -46,6 +46,11 @@ void setMissingHandler(QHttpServer &http, QObject *context, MissingHandler handl
 AdmittedHttpSocket *connectionOf(const QHttpServerRequest &request,
                                  QHttpServerResponder &responder);
 
+/// Sends a complete response: \a body of \a contentType with \a status and one more header,
+/// \a name: \a value (MCP's session id).
+void writeWithHeader(QHttpServerResponder &responder, int status, const QByteArray &contentType,
+                     const QByteArray &body, const QByteArray &name, const QByteArray &value);
+
 /// Starts a 200 response whose body follows in pieces (Server-Sent Events): chunked on 6.8; on 6.4,
 /// which has no chunked writer, without a length, so the closed connection ends it.
 void beginStream(QHttpServerResponder &responder, const QByteArray &contentType);

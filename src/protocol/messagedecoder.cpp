@@ -158,6 +158,47 @@ decodeTimeoutParameter(const QString &value)
     return std::optional<std::chrono::milliseconds>(milliseconds);
 }
 
+std::variant<JsonRpcMessage, JsonRpcError> decodeJsonRpc(const QByteArray &body)
+{
+    namespace Key = Protocol::Mcp::Key;
+    namespace Error = Protocol::Mcp::Error;
+    const std::optional<QJsonValue> value = parseJsonValue(body);
+    if (!value)
+        return JsonRpcError{Error::parse, QStringLiteral("Parse error: the body is not JSON")};
+    if (value->isArray())
+        return JsonRpcError{Error::invalidRequest, QStringLiteral("Batches are not supported")};
+    if (!value->isObject())
+        return JsonRpcError{Error::invalidRequest, QStringLiteral("A message must be an object")};
+    const QJsonObject object = value->toObject();
+
+    JsonRpcMessage message;
+    const QJsonValue id = object.value(Protocol::Key::id);
+    const bool validId = id.isUndefined() || id.isString() || isSafeInteger(id);
+    const QJsonValue answerId = validId && !id.isUndefined() ? id : QJsonValue(QJsonValue::Null);
+    const auto invalid = [&answerId](const QString &text) {
+        return JsonRpcError{Error::invalidRequest, text, answerId};
+    };
+    if (object.value(Key::jsonrpc) != Protocol::Mcp::jsonRpcVersion)
+        return invalid(QStringLiteral("\"jsonrpc\" must be \"2.0\""));
+    if (!validId)
+        return invalid(QStringLiteral("\"id\" must be a string or an integer"));
+    message.id = id;
+    const QJsonValue method = object.value(Key::method);
+    if (method.isUndefined()) {
+        if (!id.isUndefined() && (object.contains(Key::result) || object.contains(Key::error)))
+            return message; // a response to the server, which sends no requests
+        return invalid(QStringLiteral("\"method\" is missing"));
+    }
+    if (!method.isString() || method.toString().isEmpty())
+        return invalid(QStringLiteral("\"method\" must be a non-empty string"));
+    message.method = method.toString();
+    const QJsonValue params = object.value(Key::params);
+    if (!params.isUndefined() && !params.isObject())
+        return invalid(QStringLiteral("\"params\" must be an object"));
+    message.params = params.toObject();
+    return message;
+}
+
 std::variant<QStringList, DecodeError> decodeEventsParameter(const QString &value)
 {
     QStringList entries = value.split(QLatin1Char(','));

@@ -6,6 +6,7 @@
 #include <CommandBridge/commanderror.h>
 
 #include <QtCore/QByteArray>
+#include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
@@ -62,6 +63,27 @@ std::variant<QJsonValue, DecodeError> decodeRestArgs(const QByteArray &body);
 /// Decodes the REST `timeout_ms` query value; an empty string means none.
 std::variant<std::optional<std::chrono::milliseconds>, DecodeError>
 decodeTimeoutParameter(const QString &value);
+
+/// A JSON-RPC 2.0 message that passed decoding (MCP, spec section 11).
+struct JsonRpcMessage
+{
+    /// Undefined for a notification.
+    QJsonValue id = QJsonValue(QJsonValue::Undefined);
+    /// Empty for a response (a message with result or error), which the server only accepts.
+    QString method;
+    QJsonObject params;
+};
+
+/// Why a JSON-RPC message was refused: a JSON-RPC error code, and the id when one was read.
+struct JsonRpcError
+{
+    int code = 0;
+    QString message;
+    QJsonValue id = QJsonValue(QJsonValue::Null);
+};
+
+/// Decodes the body of a POST /mcp: one JSON-RPC request, notification or response.
+std::variant<JsonRpcMessage, JsonRpcError> decodeJsonRpc(const QByteArray &body);
 
 /// Decodes the event stream's `events` query value: a comma-separated list, no empty entry.
 std::variant<QStringList, DecodeError> decodeEventsParameter(const QString &value);

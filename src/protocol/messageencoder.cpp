@@ -377,4 +377,76 @@ QByteArray result(const QJsonValue &id, const QString &command, const CommandRes
     return out;
 }
 
+QByteArray jsonRpcResult(const QJsonValue &id, const QJsonValue &result)
+{
+    namespace Key = Protocol::Mcp::Key;
+    return toJson(QJsonObject{{Key::jsonrpc, Protocol::Mcp::jsonRpcVersion},
+                              {Protocol::Key::id, id},
+                              {Key::result, result}});
+}
+
+QByteArray jsonRpcError(const QJsonValue &id, int code, const QString &message)
+{
+    namespace Key = Protocol::Mcp::Key;
+    return toJson(
+        QJsonObject{{Key::jsonrpc, Protocol::Mcp::jsonRpcVersion},
+                    {Protocol::Key::id, id},
+                    {Key::error, QJsonObject{{Key::code, code}, {Key::message, message}}}});
+}
+
+QByteArray mcpProgress(const QJsonValue &token, const CommandProgress &progress, double percent)
+{
+    namespace Key = Protocol::Mcp::Key;
+    return toJson(QJsonObject{{Key::jsonrpc, Protocol::Mcp::jsonRpcVersion},
+                              {Key::method, Protocol::Mcp::Method::progress},
+                              {Key::params, QJsonObject{{Key::progressToken, token},
+                                                        {Key::progress, percent},
+                                                        {Key::total, 100},
+                                                        {Key::message, progress.message}}}});
+}
+
+QJsonObject mcpInitializeResult(const QString &protocolVersion, const QString &serverVersion)
+{
+    namespace Key = Protocol::Mcp::Key;
+    return QJsonObject{
+        {Key::protocolVersion, protocolVersion},
+        {Key::capabilities, QJsonObject{{Key::tools, QJsonObject{{Key::listChanged, false}}}}},
+        {Key::serverInfo,
+         QJsonObject{{Key::name, Protocol::Mcp::serverName}, {Key::version, serverVersion}}},
+    };
+}
+
+QJsonObject mcpTools(const QJsonArray &descriptions)
+{
+    namespace Key = Protocol::Mcp::Key;
+    QJsonArray tools;
+    for (const QJsonValue &value : descriptions) {
+        const QJsonObject command = value.toObject();
+        tools.append(QJsonObject{
+            {Key::name, command.value(Protocol::Key::name)},
+            {Key::description, command.value(Protocol::Key::description)},
+            {Key::inputSchema, command.value(Protocol::Key::argsSchema)},
+        });
+    }
+    return QJsonObject{{Key::tools, tools}};
+}
+
+QJsonObject mcpToolResult(const CommandResult &result)
+{
+    namespace Key = Protocol::Mcp::Key;
+    const QJsonValue payload = resultPayload(result);
+    // structuredContent is an object: other values are wrapped.
+    const QJsonObject structured =
+        payload.isObject() ? payload.toObject() : QJsonObject{{Protocol::Key::result, payload}};
+    QByteArray json;
+    if (result.isSuccess())
+        appendJson(json, payload);
+    const QString text = result.isSuccess() ? QString::fromUtf8(json) : result.errorMessage();
+    return QJsonObject{
+        {Key::content, QJsonArray{QJsonObject{{Key::type, Key::text}, {Key::text, text}}}},
+        {Key::structuredContent, structured},
+        {Key::isError, !result.isSuccess()},
+    };
+}
+
 } // namespace CommandBridge::Encoder

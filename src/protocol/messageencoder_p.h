@@ -68,5 +68,17 @@ QByteArray toJson(const QJsonObject &object);
 QByteArray progress(const QJsonValue &id, const QString &command, const CommandProgress &progress);
 QByteArray result(const QJsonValue &id, const QString &command, const CommandResult &result);
 
+/// JSON-RPC 2.0 answers (MCP, spec section 11), compact.
+QByteArray jsonRpcResult(const QJsonValue &id, const QJsonValue &result);
+QByteArray jsonRpcError(const QJsonValue &id, int code, const QString &message);
+/// notifications/progress for \a token: \a percent of a total of 100, and the report's message.
+QByteArray mcpProgress(const QJsonValue &token, const CommandProgress &progress, double percent);
+QJsonObject mcpInitializeResult(const QString &protocolVersion, const QString &serverVersion);
+/// The tools/list result: one tool per list_commands entry.
+QJsonObject mcpTools(const QJsonArray &descriptions);
+/// The tools/call result of a finished command: its value (or error) as text and as
+/// structuredContent (a non-object value wrapped as {"result": value}), and isError.
+QJsonObject mcpToolResult(const CommandResult &result);
+
 } // namespace Encoder
 } // namespace CommandBridge

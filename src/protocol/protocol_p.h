@@ -75,6 +75,63 @@ inline constexpr QLatin1String scope{"scope"};
 inline constexpr QLatin1String session{"session"};
 } // namespace Key
 
+/// JSON-RPC 2.0 and the Model Context Protocol (spec section 11).
+namespace Mcp {
+inline constexpr QLatin1String jsonRpcVersion{"2.0"};
+/// Newest first: the answer to a client whose version is not here.
+inline constexpr QLatin1String versions[] = {
+    QLatin1String("2025-11-25"), QLatin1String("2025-06-18"), QLatin1String("2025-03-26")};
+inline constexpr QLatin1String sessionHeader{"Mcp-Session-Id"};
+inline constexpr QLatin1String serverName{"CommandBridge"};
+namespace Method {
+inline constexpr QLatin1String initialize{"initialize"};
+inline constexpr QLatin1String ping{"ping"};
+inline constexpr QLatin1String toolsList{"tools/list"};
+inline constexpr QLatin1String toolsCall{"tools/call"};
+inline constexpr QLatin1String cancelled{"notifications/cancelled"};
+inline constexpr QLatin1String progress{"notifications/progress"};
+} // namespace Method
+namespace Key {
+inline constexpr QLatin1String jsonrpc{"jsonrpc"};
+inline constexpr QLatin1String method{"method"};
+inline constexpr QLatin1String params{"params"};
+inline constexpr QLatin1String result{"result"};
+inline constexpr QLatin1String error{"error"};
+inline constexpr QLatin1String code{"code"};
+inline constexpr QLatin1String message{"message"};
+inline constexpr QLatin1String data{"data"};
+inline constexpr QLatin1String protocolVersion{"protocolVersion"};
+inline constexpr QLatin1String capabilities{"capabilities"};
+inline constexpr QLatin1String serverInfo{"serverInfo"};
+inline constexpr QLatin1String tools{"tools"};
+inline constexpr QLatin1String listChanged{"listChanged"};
+inline constexpr QLatin1String name{"name"};
+inline constexpr QLatin1String version{"version"};
+inline constexpr QLatin1String description{"description"};
+inline constexpr QLatin1String inputSchema{"inputSchema"};
+inline constexpr QLatin1String arguments{"arguments"};
+inline constexpr QLatin1String content{"content"};
+inline constexpr QLatin1String type{"type"};
+inline constexpr QLatin1String text{"text"};
+inline constexpr QLatin1String structuredContent{"structuredContent"};
+inline constexpr QLatin1String isError{"isError"};
+inline constexpr QLatin1String meta{"_meta"};
+inline constexpr QLatin1String progressToken{"progressToken"};
+inline constexpr QLatin1String progress{"progress"};
+inline constexpr QLatin1String total{"total"};
+inline constexpr QLatin1String requestId{"requestId"};
+} // namespace Key
+/// JSON-RPC error codes.
+namespace Error {
+inline constexpr int parse = -32700;
+inline constexpr int invalidRequest = -32600;
+inline constexpr int methodNotFound = -32601;
+inline constexpr int invalidParams = -32602;
+/// Server-defined: the server cannot take another MCP session, or is shutting down.
+inline constexpr int unavailable = -32000;
+} // namespace Error
+} // namespace Mcp
+
 /// What the hello message lists under "features" (spec section 10).
 namespace Feature {
 inline constexpr QLatin1String events{"events"};
@@ -84,6 +141,8 @@ inline constexpr QLatin1String events{"events"};
 namespace Path {
 inline constexpr QLatin1String webSocket{"/ws"};
 inline constexpr QLatin1String health{"/api/v1/health"};
+/// MCP over Streamable HTTP (spec section 11).
+inline constexpr QLatin1String mcp{"/mcp"};
 inline constexpr QLatin1String commands{"/api/v1/commands"};
 inline constexpr QLatin1String events{"/api/v1/events"};
 inline constexpr QLatin1String eventStream{"/api/v1/events/stream"};
@@ -94,7 +153,7 @@ inline constexpr QLatin1String commandStreamRoute{"/api/v1/commands/<arg>/stream
 inline constexpr QLatin1String commandPattern{"^/api/v1/commands/([^/]+)(/stream)?$"};
 /// Every REST path that has a route, whatever the method: the rest are not_found.
 inline constexpr QLatin1String knownRestPattern{
-    "^/api/v1/(health|commands(/[^/]+(/stream)?)?|events(/stream)?)$"};
+    "^(/api/v1/(health|commands(/[^/]+(/stream)?)?|events(/stream)?)|/mcp)$"};
 } // namespace Path
 
 } // namespace CommandBridge::Protocol

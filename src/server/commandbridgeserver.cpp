@@ -13,6 +13,7 @@ CommandBridgeServerPrivate::CommandBridgeServerPrivate(CommandBridgeServer *q,
     : q(q)
     , registry(registry)
     , sessions(std::make_unique<SessionStore>())
+    , mcpSessions(std::make_shared<McpSessions>(sessions.get()))
 {}
 
 CommandBridgeServerPrivate::~CommandBridgeServerPrivate()
@@ -66,8 +67,8 @@ void CommandBridgeServerPrivate::post(NetworkShard *shard, void (NetworkShard::*
 void CommandBridgeServerPrivate::createShards()
 {
     const NetworkShard::Shared shared{
-        registry,        sessions.get(), &admission, [this] { return health(); },
-        openConnections, restInFlight,
+        registry,        sessions.get(), &admission,  [this] { return health(); },
+        openConnections, restInFlight,   mcpSessions,
     };
     const auto watch = [this](NetworkShard *shard) {
         shard->setOptions(options);
@@ -190,6 +191,7 @@ void CommandBridgeServer::setOptions(const ServerOptions &options)
 {
     d->options = options;
     d->sessions->setIdleTime(options.sessionIdleTime);
+    d->mcpSessions->setIdleTime(options.sessionIdleTime);
     d->applyPolicy(d->listening ? d->address : QHostAddress());
     for (NetworkShard *shard : d->shards)
         d->runOn(shard, [shard, options] { shard->setOptions(options); });

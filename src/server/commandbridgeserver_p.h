@@ -2,6 +2,7 @@
 
 #include <CommandBridge/commandbridgeserver.h>
 
+#include "mcproutes_p.h"
 #include "networkshard_p.h"
 #include "requestadmission_p.h"
 #include "sessionstore_p.h"
@@ -48,6 +49,8 @@ public:
     int shardsOpen = 0;
     RequestAdmission admission;
     std::unique_ptr<SessionStore> sessions;
+    /// After the store: its sessions are released into the store when it goes.
+    const std::shared_ptr<McpSessions> mcpSessions;
     const std::shared_ptr<std::atomic<int>> openConnections = std::make_shared<std::atomic<int>>(0);
     const std::shared_ptr<std::atomic<int>> restInFlight = std::make_shared<std::atomic<int>>(0);
     /// Created by the first listen(); with network threads each lives on its own thread.

@@ -19,6 +19,7 @@ NetworkShard::NetworkShard(const Shared &shared, QObject *parent)
     , m_http(std::make_unique<QHttpServer>())
     , m_router(new ConnectionRouter(m_http.get()))
     , m_rest(std::make_unique<RestRoutes>(shared.registry, shared.sessions))
+    , m_mcp(std::make_unique<McpRoutes>(shared.registry, shared.mcpSessions))
     , m_webSockets(
           std::make_unique<WebSocketBridge>(shared.registry, shared.sessions, shared.admission))
 {
@@ -33,6 +34,8 @@ NetworkShard::NetworkShard(const Shared &shared, QObject *parent)
     m_rest->setHealthSource(shared.health);
     m_rest->setInFlightCounter(shared.restInFlight);
     m_rest->install(*m_http);
+    m_mcp->setInFlightCounter(shared.restInFlight);
+    m_mcp->install(*m_http);
     connect(m_webSockets.get(), &WebSocketBridge::allClosed, this, &NetworkShard::allClosed);
 }
 
@@ -72,6 +75,7 @@ void NetworkShard::setOptions(const ServerOptions &options)
     m_router->setMaxConnections(options.maxConnections);
     m_router->setTls(options.tls);
     m_rest->setOptions(options);
+    m_mcp->setOptions(options);
     m_webSockets->setOptions(options);
 }
 
@@ -84,6 +88,7 @@ void NetworkShard::shutdown()
 {
     m_router->close();
     m_rest->shutdown();
+    m_mcp->shutdown();
     m_webSockets->shutdown();
 }
 

@@ -3,6 +3,7 @@
 #include <CommandBridge/commandbridgeserver.h>
 
 #include "connectionrouter_p.h"
+#include "mcproutes_p.h"
 #include "restroutes_p.h"
 
 #include <QtCore/QObject>
@@ -39,6 +40,7 @@ public:
         RestRoutes::HealthSource health;
         std::shared_ptr<std::atomic<int>> openConnections;
         std::shared_ptr<std::atomic<int>> restInFlight;
+        std::shared_ptr<McpSessions> mcpSessions;
     };
 
     explicit NetworkShard(const Shared &shared, QObject *parent = nullptr);
@@ -72,6 +74,7 @@ private:
     /// A child of m_http, which serves the HTTP connections it hands out.
     ConnectionRouter *m_router;
     std::unique_ptr<RestRoutes> m_rest;
+    std::unique_ptr<McpRoutes> m_mcp;
     std::unique_ptr<WebSocketBridge> m_webSockets;
 };
 
