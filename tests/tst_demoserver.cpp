@@ -90,6 +90,10 @@ private Q_SLOTS:
     void countStreamsProgressThenOneResult();
     void cancelEndsALongCount();
     void cancelledCommandLeftNoEffect();
+    void listEventsNamesTheDemoEvents();
+    void broadcastPublishesNoticesBeforeItsResult();
+    void broadcastRefusesBadArgsAndPublishesNothing_data();
+    void broadcastRefusesBadArgsAndPublishesNothing();
     void terminationSignalShutsDownGracefully_data();
     void terminationSignalShutsDownGracefully();
 
@@ -98,6 +102,9 @@ private:
     void connectClient(Client &client);
     /// Starts the server and connects \a client; false (the test failed) if either did not work.
     [[nodiscard]] bool serveAndConnect(Client &client);
+    void subscribeToNotices(Client &client);
+    /// serveAndConnect(), then subscribes \a client to notice events.
+    [[nodiscard]] bool serveToNoticeSubscriber(Client &client);
 
     std::unique_ptr<QProcess> m_process;
     QByteArray m_stdout;
@@ -154,6 +161,23 @@ bool DemoServerTest::serveAndConnect(Client &client)
     if (QTest::currentTestFailed())
         return false;
     connectClient(client);
+    return !QTest::currentTestFailed();
+}
+
+void DemoServerTest::subscribeToNotices(Client &client)
+{
+    client.send(R"({"type":"subscribe","id":"sub","events":["notice"]})");
+    QTRY_VERIFY_WITH_TIMEOUT(client.find(QStringLiteral("subscribed"), QStringLiteral("sub")) >= 0,
+                             processTimeoutMs);
+    QCOMPARE(client.messages.constLast(),
+             object(R"({"type":"subscribed","id":"sub","events":["notice"]})"));
+}
+
+bool DemoServerTest::serveToNoticeSubscriber(Client &client)
+{
+    if (!serveAndConnect(client))
+        return false;
+    subscribeToNotices(client);
     return !QTest::currentTestFailed();
 }
 
@@ -336,6 +360,103 @@ void DemoServerTest::cancelledCommandLeftNoEffect()
         QVERIFY2(stored.contains(id) == success, qPrintable(id));
     }
     qInfo() << cancelled << "of" << attempts << "commands were cancelled in time";
+}
+
+void DemoServerTest::listEventsNamesTheDemoEvents()
+{
+    Client client;
+    if (!serveAndConnect(client))
+        return;
+
+    client.send(R"({"type":"list_events","id":"le"})");
+    QTRY_VERIFY_WITH_TIMEOUT(client.find(QStringLiteral("events"), QStringLiteral("le")) >= 0,
+                             processTimeoutMs);
+    const QJsonArray events = client.messages.constLast().value(QLatin1String("events")).toArray();
+    QStringList described;
+    for (const QJsonValue &event : events) {
+        const QJsonObject description = event.toObject();
+        described.append(description.value(QLatin1String("name")).toString() + u' ' +
+                         description.value(QLatin1String("scope")).toString());
+    }
+    QCOMPARE(described,
+             (QStringList{QStringLiteral("history.changed session"),
+                          QStringLiteral("notice global"), QStringLiteral("stats global")}));
+}
+
+void DemoServerTest::broadcastPublishesNoticesBeforeItsResult()
+{
+    Client client;
+    if (!serveToNoticeSubscriber(client))
+        return;
+    const qsizetype subscribed = client.messages.size();
+
+    client.send(
+        R"({"type":"command","id":"b","command":"broadcast","args":{"text":"hi","repeat":5}})");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        client.find(QStringLiteral("command_result"), QStringLiteral("b")) >= 0, processTimeoutMs);
+    const QList<QJsonObject> replies = client.messages.mid(subscribed);
+    QCOMPARE(replies.size(), 6);
+    for (int n = 1; n <= 5; ++n) {
+        QCOMPARE(replies.at(n - 1),
+                 QJsonObject({{QStringLiteral("type"), QStringLiteral("event")},
+                              {QStringLiteral("event"), QStringLiteral("notice")},
+                              {QStringLiteral("seq"), n},
+                              {QStringLiteral("data"),
+                               QJsonObject{{QStringLiteral("text"), QStringLiteral("hi")},
+                                           {QStringLiteral("n"), n}}}}));
+    }
+    QCOMPARE(replies.at(5), object(R"({"type":"command_result","id":"b","command":"broadcast",)"
+                                   R"("success":true,"result":{"published":5}})"));
+}
+
+void DemoServerTest::broadcastRefusesBadArgsAndPublishesNothing_data()
+{
+    QTest::addColumn<QByteArray>("args");
+    QTest::addColumn<QString>("path");
+
+    QTest::newRow("text missing") << QByteArray(R"({"repeat":2})") << QString();
+    QTest::newRow("text empty") << QByteArray(R"({"text":""})") << QStringLiteral("/text");
+    QTest::newRow("text 10001 characters")
+        << QByteArray(R"({"text":")" + QByteArray(10001, 'x') + R"("})") << QStringLiteral("/text");
+    QTest::newRow("repeat 0") << QByteArray(R"({"text":"hi","repeat":0})")
+                              << QStringLiteral("/repeat");
+    QTest::newRow("repeat 1000001")
+        << QByteArray(R"({"text":"hi","repeat":1000001})") << QStringLiteral("/repeat");
+    QTest::newRow("repeat a string")
+        << QByteArray(R"({"text":"hi","repeat":"x"})") << QStringLiteral("/repeat");
+}
+
+void DemoServerTest::broadcastRefusesBadArgsAndPublishesNothing()
+{
+    QFETCH(QByteArray, args);
+    QFETCH(QString, path);
+
+    Client client;
+    if (!serveToNoticeSubscriber(client))
+        return;
+    const qsizetype subscribed = client.messages.size();
+
+    client.send(R"({"type":"command","id":"bad","command":"broadcast","args":)" + args + '}');
+    QTRY_VERIFY_WITH_TIMEOUT(client.find(QStringLiteral("command_result"), QStringLiteral("bad")) >=
+                                 0,
+                             processTimeoutMs);
+    QCOMPARE(client.messages.size(), subscribed + 1);
+    const QJsonObject reply = client.messages.constLast();
+    QCOMPARE(reply.value(QLatin1String("success")), QJsonValue(false));
+    const QJsonObject result = reply.value(QLatin1String("result")).toObject();
+    QCOMPARE(result.value(QLatin1String("code")).toString(), QStringLiteral("invalid_args"));
+    QCOMPARE(result.value(QLatin1String("message")).toString(),
+             QStringLiteral("Args do not match the schema of broadcast"));
+    QStringList paths;
+    for (const QJsonValue &detail : result.value(QLatin1String("details")).toArray())
+        paths.append(detail.toObject().value(QLatin1String("path")).toString());
+    QVERIFY2(paths.contains(path), qPrintable(paths.join(u',')));
+
+    // No notice was published: the pong follows the result directly.
+    client.send(R"({"type":"ping","id":"after"})");
+    QTRY_VERIFY_WITH_TIMEOUT(client.find(QStringLiteral("pong"), QStringLiteral("after")) >= 0,
+                             processTimeoutMs);
+    QCOMPARE(client.messages.size(), subscribed + 2);
 }
 
 void DemoServerTest::terminationSignalShutsDownGracefully_data()
