@@ -1,8 +1,9 @@
 // libFuzzer target over everything that reads client bytes before a handler runs: the message
-// decoder, the HTTP head parser, request admission and the args schema validator. The first byte
-// picks the entry point, the rest is its input. None of them may crash, trip a sanitizer, assert
-// or throw, whatever the bytes.
+// decoder, the HTTP head parser and request framer, request admission and the args schema
+// validator. The first byte picks the entry point, the rest is its input. None of them may crash,
+// trip a sanitizer, assert or throw, whatever the bytes.
 
+#include "httprequestframer_p.h"
 #include "httprequesthead_p.h"
 #include "messagedecoder_p.h"
 #include "requestadmission_p.h"
@@ -135,8 +136,33 @@ void fuzzRestArgs(const QByteArray &bytes)
         fail("REST args decoded to undefined");
 }
 
+/// The requests the gate frames from \a bytes handed over in two pieces split at \a cut, each
+/// request's bytes whole, and the refusal's status last (0 for none).
+QList<QByteArray> frameInTwoPieces(const QByteArray &bytes, qsizetype cut)
+{
+    HttpRequestFramer framer(
+        [](const HttpRequestHead &head) { return admission(false).admit(head); });
+    QList<QByteArray> requests;
+    const auto take = [&requests](HttpRequestFramer::Piece &&piece) {
+        if (piece.head)
+            requests.append(piece.bytes);
+        else if (requests.isEmpty())
+            fail("the framer passed body bytes before any head");
+        else
+            requests.last() += piece.bytes;
+    };
+    framer.frame(bytes.left(cut), take);
+    framer.frame(bytes.mid(cut), take);
+    requests.append(QByteArray::number(framer.refusal() ? framer.refusal()->status : 0));
+    return requests;
+}
+
 void fuzzRequestHead(const QByteArray &bytes)
 {
+    // Where requests end may not depend on how the bytes arrived (tst_framingagreement compares
+    // that framing with QHttpServer's).
+    if (frameInTwoPieces(bytes, 0) != frameInTwoPieces(bytes, bytes.size() / 2))
+        fail("a stream frames differently when it arrives in two pieces");
     const ParsedRequestHead parsed = parseRequestHead(bytes, maxHeadBytes);
     if (parsed.status != ParsedRequestHead::Status::Complete)
         return;
@@ -156,6 +182,12 @@ void fuzzRequestHead(const QByteArray &bytes)
     }
     if (contentLengths > 1)
         fail("a complete head has two Content-Length fields");
+    if (head.target.startsWith("//"))
+        fail("a complete head's target starts with //, where URL parsers read a host");
+    for (const auto &[name, value] : head.headers) {
+        if (name == "connection" && value.toLower().contains("upgrade") && !head.wantsClose())
+            fail("a connection stays open after a request QHttpServer may take for an upgrade");
+    }
     head.path();
     head.query();
     head.contentLength();

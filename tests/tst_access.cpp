@@ -559,6 +559,12 @@ void tst_Access::smuggledRequestIsRefusedAndNeverRuns_data()
         QTest::addRow("space before the colon%s", where.constData())
             << before << head + "Content-Length : 0\r\n" + length + "\r\n" + hidden << 400
             << malformed;
+        // The target is a path to the gate, a host and a path to QHttpServer's URL parser.
+        QTest::addRow("target starting with two slashes%s", where.constData())
+            << before
+            << QByteArray("POST //evil.example/api/v1/commands/quick HTTP/1.1\r\n"
+                          "Host: 127.0.0.1:{port}\r\nContent-Length: 2\r\n\r\n{}")
+            << 400 << malformed;
     }
 }
 

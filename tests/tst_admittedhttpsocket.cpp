@@ -46,8 +46,8 @@ private Q_SLOTS:
     void framesBodiesSoABodyIsNeverReadAsAHead();
     void chunkedAnswerEndsWithItsLastChunk();
     void interimContinueIsNotTheAnswer();
-    void closesAfterAnsweringConnectionClose_data();
-    void closesAfterAnsweringConnectionClose();
+    void closesAfterAnsweringWhatEndsTheConnection_data();
+    void closesAfterAnsweringWhatEndsTheConnection();
     void closesWhenIdle();
     void readsLinePeeksAndRollsBackLikeASocket();
     void refusedRequestNeverReachesTheReaderAndIsAnswered();
@@ -154,7 +154,7 @@ void tst_AdmittedHttpSocket::interimContinueIsNotTheAnswer()
     expectRequest(health);
 }
 
-void tst_AdmittedHttpSocket::closesAfterAnsweringConnectionClose_data()
+void tst_AdmittedHttpSocket::closesAfterAnsweringWhatEndsTheConnection_data()
 {
     QTest::addColumn<QByteArray>("request");
     QTest::addColumn<bool>("closes");
@@ -164,9 +164,22 @@ void tst_AdmittedHttpSocket::closesAfterAnsweringConnectionClose_data()
     QTest::newRow("HTTP/1.0") << QByteArray("GET /api/v1/health HTTP/1.0\r\n\r\n") << true;
     QTest::newRow("HTTP/1.0 keep-alive")
         << QByteArray("GET /api/v1/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << false;
+    // QHttpServer closes after a request it takes for a WebSocket upgrade, which it recognises by
+    // "upgrade" anywhere in Connection (found by tst_framingagreement).
+    QTest::newRow("WebSocket upgrade")
+        << QByteArray("GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      "Sec-WebSocket-Version: 13\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+        << true;
+    QTest::newRow("upgrade in a later Connection field")
+        << QByteArray("GET /api/v1/health HTTP/1.1\r\nConnection: keep-alive\r\n"
+                      "Connection: upgrade\r\n\r\n")
+        << true;
+    QTest::newRow("upgrade inside a Connection word")
+        << QByteArray("GET /api/v1/health HTTP/1.1\r\nConnection: noupgrade\r\n\r\n") << true;
 }
 
-void tst_AdmittedHttpSocket::closesAfterAnsweringConnectionClose()
+void tst_AdmittedHttpSocket::closesAfterAnsweringWhatEndsTheConnection()
 {
     QFETCH(QByteArray, request);
     QFETCH(bool, closes);

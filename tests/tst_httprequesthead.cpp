@@ -107,6 +107,9 @@ void tst_HttpRequestHead::status_data()
     QTest::newRow("HTTP/1.2") << QByteArray("GET / HTTP/1.2\r\n\r\n") << Status::Malformed;
     QTest::newRow("control in the target")
         << QByteArray("GET /a\x7f HTTP/1.1\r\n\r\n") << Status::Malformed;
+    // A path to us, a host and a path to QHttpServer's URL parser (found by tst_framingagreement).
+    QTest::newRow("target starting with two slashes")
+        << QByteArray("GET //api/v1/health HTTP/1.1\r\n\r\n") << Status::Malformed;
 }
 
 void tst_HttpRequestHead::status()

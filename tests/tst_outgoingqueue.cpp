@@ -92,6 +92,9 @@ private Q_SLOTS:
     void flushWritesWaitingMessagesInOrderWhenBacklogDrops();
     void flushStopsWhenTransportFillsAgain();
     void flushWithNothingWaitingWritesNothing();
+    void backlogAtTheMarkIsSentBeforeMessagesWait();
+    void backlogTheNetworkDoesNotTakeIsSentAgainOnlyAfterBytesLeft();
+    void sendThatReportsBytesAtOnceKeepsTheOrder();
     void unsentBytesAreWaitingPlusBacklog();
     void millionProgressReportsKeepQueueBounded();
     void eventsPassStraightThroughBelowHighWater();
@@ -433,6 +436,95 @@ void tst_OutgoingQueue::flushStopsWhenTransportFillsAgain()
     transport.backlog = 0;
     queue.flush();
     QCOMPARE(transport.written, messages);
+    QCOMPARE(queue.waitingBytes(), 0);
+}
+
+void tst_OutgoingQueue::backlogAtTheMarkIsSentBeforeMessagesWait()
+{
+    // A socket written many times in one pass of its thread: its buffer is past the mark, but
+    // the network takes it all when asked.
+    FakeTransport transport;
+    transport.growOnWrite = true;
+    int sends = 0;
+    OutgoingQueue queue(transport.writer(), transport.backlogSource(), highWater, [&] {
+        ++sends;
+        transport.backlog = 0;
+    });
+    const Request a{'a'};
+    constexpr int updates = 1000;
+
+    for (int step = 1; step <= updates; ++step)
+        queue.pushProgress(&a, progress(a, step));
+    queue.push(result(a), &a);
+
+    QCOMPARE(transport.written.size(), updates + 1);
+    for (int step = 1; step <= updates; ++step)
+        QCOMPARE(transport.written.at(step - 1), progress(a, step));
+    QCOMPARE(queue.waitingBytes(), 0);
+    // Once per mark's worth of bytes, not once per message.
+    QVERIFY2(sends > 0 && sends < updates / 4, qPrintable(QString::number(sends)));
+}
+
+void tst_OutgoingQueue::backlogTheNetworkDoesNotTakeIsSentAgainOnlyAfterBytesLeft()
+{
+    // A client that does not read: sending changes nothing.
+    FakeTransport transport;
+    transport.backlog = highWater;
+    int sends = 0;
+    OutgoingQueue queue(transport.writer(), transport.backlogSource(), highWater,
+                        [&sends] { ++sends; });
+    const Request a{'a'};
+    const Request b{'b'};
+
+    for (int step = 1; step <= 1000; ++step) {
+        queue.pushProgress(&a, progress(a, step));
+        queue.pushProgress(&b, progress(b, step));
+    }
+    QCOMPARE(sends, 1);
+    QVERIFY(transport.written.isEmpty());
+    QCOMPARE(queue.waitingBytes(), progress(a, 1000).size() + progress(b, 1000).size());
+
+    // Bytes left, not enough: one more try, then waiting again.
+    transport.backlog = highWater + 1;
+    queue.flush();
+    QCOMPARE(sends, 2);
+    queue.pushProgress(&a, progress(a, 1001));
+    queue.push("pong");
+    QCOMPARE(sends, 2);
+    QVERIFY(transport.written.isEmpty());
+
+    transport.backlog = 0;
+    queue.flush();
+    QCOMPARE(transport.written, (QList<QByteArray>{progress(a, 1001), progress(b, 1000), "pong"}));
+}
+
+void tst_OutgoingQueue::sendThatReportsBytesAtOnceKeepsTheOrder()
+{
+    // A socket emits bytesWritten inside flush(), and its owner calls flush() on the queue there.
+    FakeTransport transport;
+    transport.backlog = highWater;
+    bool networkTakes = false;
+    OutgoingQueue *reentered = nullptr;
+    OutgoingQueue queue(transport.writer(), transport.backlogSource(), highWater, [&] {
+        if (!networkTakes)
+            return;
+        transport.backlog = 0;
+        reentered->flush();
+    });
+    reentered = &queue;
+    const Request a{'a'};
+
+    queue.pushProgress(&a, progress(a, 1));
+    queue.push("pong");
+    QVERIFY(transport.written.isEmpty());
+
+    networkTakes = true;
+    transport.growOnWrite = true;
+    queue.flush();
+    queue.pushProgress(&a, progress(a, 2));
+    queue.push(result(a), &a);
+    QCOMPARE(transport.written,
+             (QList<QByteArray>{progress(a, 1), "pong", progress(a, 2), result(a)}));
     QCOMPARE(queue.waitingBytes(), 0);
 }
 

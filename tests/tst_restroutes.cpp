@@ -7,15 +7,20 @@
 #include <CommandBridge/commandregistry.h>
 
 #include <QtCore/QCryptographicHash>
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QEventLoop>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QPointer>
+#include <QtCore/QThread>
+#include <QtCore/QTimer>
 #include <QtCore/QUrl>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
 #include <QtNetwork/QNetworkRequest>
+#include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWebSockets/QWebSocket>
@@ -165,6 +170,63 @@ QList<ServerSentEvent> parseEventStream(const QByteArray &body, bool *complete)
     return events;
 }
 
+/// One raw HTTP request on a thread of its own, read until the server closes the connection or
+/// ends a chunked body (at most a minute).
+class StreamReader : public QThread
+{
+public:
+    StreamReader(quint16 port, const QByteArray &request)
+        : m_port(port)
+        , m_request(request)
+    {
+        start();
+    }
+    ~StreamReader() override { wait(); }
+
+    /// Everything received; call it once isFinished().
+    QByteArray received() const { return m_received; }
+
+protected:
+    void run() override
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        if (!socket.waitForConnected(replyTimeoutMs))
+            return;
+        socket.write(m_request);
+        const QDeadlineTimer deadline(std::chrono::minutes(1));
+        while (!m_received.endsWith("\r\n0\r\n\r\n") &&
+               socket.waitForReadyRead(int(deadline.remainingTime())))
+            m_received += socket.readAll();
+        m_received += socket.readAll();
+    }
+
+private:
+    const quint16 m_port;
+    const QByteArray m_request;
+    QByteArray m_received;
+};
+
+/// The body after a response head \a head: \a raw itself, or its chunks joined when chunked.
+QByteArray dechunked(const QByteArray &raw, const QByteArray &head)
+{
+    if (!head.toLower().contains("\r\ntransfer-encoding: chunked"))
+        return raw;
+    QByteArray body;
+    qsizetype at = 0;
+    while (at < raw.size()) {
+        const qsizetype lineEnd = raw.indexOf("\r\n", at);
+        if (lineEnd < 0)
+            break;
+        const qsizetype size = raw.mid(at, lineEnd - at).toLongLong(nullptr, 16);
+        if (size <= 0)
+            break;
+        body += raw.mid(lineEnd + 2, size);
+        at = lineEnd + 2 + size + 2;
+    }
+    return body;
+}
+
 QStringList namesOf(const QJsonArray &commands)
 {
     QStringList names;
@@ -199,6 +261,10 @@ private Q_SLOTS:
     void restRequestsOverTheInFlightLimitAreBusy();
     void healthCountsConnectionsSessionsAndCommands();
     void streamSendsProgressEventsThenOneResult();
+    void streamReaderThatKeepsUpReceivesEveryProgress_data();
+    void streamReaderThatKeepsUpReceivesEveryProgress();
+    void streamReaderThatPausesGetsTheNewestProgress_data();
+    void streamReaderThatPausesGetsTheNewestProgress();
     void streamErrorsBeforeStartAreAnsweredAsPlainJson_data();
     void streamErrorsBeforeStartAreAnsweredAsPlainJson();
     void streamClientDisconnectCancelsTheCommand();
@@ -777,6 +843,128 @@ void RestRoutesTest::streamSendsProgressEventsThenOneResult()
     QCOMPARE(events.at(4).data, object(R"({"type":"command_result","command":"count",)"
                                        R"("success":true,"result":{"counted":4}})"));
     QTRY_COMPARE(m_server->inFlightCount(), 0);
+}
+
+void RestRoutesTest::streamReaderThatKeepsUpReceivesEveryProgress_data()
+{
+    QTest::addColumn<int>("networkThreads");
+    QTest::newRow("no network thread") << 0;
+    QTest::newRow("one network thread") << 1;
+    QTest::newRow("two network threads") << 2;
+}
+
+void RestRoutesTest::streamReaderThatKeepsUpReceivesEveryProgress()
+{
+    QFETCH(int, networkThreads);
+    ServerOptions options;
+    options.networkThreads = networkThreads;
+    // A small mark, so that every batch a network thread writes in one pass crosses it.
+    options.outgoingHighWater = 16 * 1024;
+    startServer(options);
+
+    // Steps as fast as the handler's event loop turns: a network thread receives them in batches
+    // and writes each in one pass, past the high-water mark, yet the reader keeps up, so none may
+    // be coalesced.
+    constexpr int steps = 20000;
+    const QByteArray args =
+        QByteArray(R"({"to":)") + QByteArray::number(steps) + R"(,"interval_ms":0})";
+    // The reader has a thread of its own, as a client process would, so it never waits for the
+    // handler's thread.
+    StreamReader reader(m_server->serverPort(),
+                        "POST /api/v1/commands/count/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Content-Length: " +
+                            QByteArray::number(args.size()) + "\r\n\r\n" + args);
+    // The handler's thread runs its event loop without pauses (QTRY_ sleeps between passes).
+    QEventLoop loop;
+    connect(&reader, &QThread::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(std::chrono::minutes(1), &loop, &QEventLoop::quit);
+    if (!reader.isFinished())
+        loop.exec();
+    QVERIFY(reader.isFinished());
+    const QByteArray received = reader.received();
+    const qsizetype headEnd = received.indexOf("\r\n\r\n");
+    QVERIFY2(received.startsWith("HTTP/1.1 200 ") && headEnd > 0, received.left(200).constData());
+    const QByteArray body = dechunked(received.mid(headEnd + 4), received.left(headEnd));
+
+    bool complete = false;
+    const QList<ServerSentEvent> events = parseEventStream(body, &complete);
+    QVERIFY(complete);
+    QCOMPARE(events.size(), steps + 1);
+    for (int i = 0; i < steps; ++i) {
+        const QString expected = QStringLiteral("step %1/%2").arg(i + 1).arg(steps);
+        const QString message = events.at(i).data.value(QLatin1String("message")).toString();
+        QVERIFY2(events.at(i).event == "progress" && message == expected,
+                 qPrintable(QStringLiteral("event %1 is %2 %3")
+                                .arg(i)
+                                .arg(QString::fromLatin1(events.at(i).event), message)));
+    }
+    QCOMPARE(events.last().event, QByteArray("result"));
+}
+
+void RestRoutesTest::streamReaderThatPausesGetsTheNewestProgress_data()
+{
+    QTest::addColumn<int>("networkThreads");
+    QTest::newRow("no network thread") << 0;
+    QTest::newRow("one network thread") << 1;
+}
+
+void RestRoutesTest::streamReaderThatPausesGetsTheNewestProgress()
+{
+    QFETCH(int, networkThreads);
+    ServerOptions options;
+    options.networkThreads = networkThreads;
+    options.outgoingHighWater = 16 * 1024;
+    startServer(options);
+
+    // About 13 MB of events, more than the kernel's buffers take (about 5 MB here): the rest is
+    // coalesced while the reader pauses.
+    constexpr int steps = 100000;
+    const QByteArray args =
+        QByteArray(R"({"to":)") + QByteArray::number(steps) + R"(,"interval_ms":0})";
+    QTcpSocket reader;
+    reader.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    reader.setReadBufferSize(4096);
+    reader.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+    QVERIFY(reader.waitForConnected(replyTimeoutMs));
+    reader.write("POST /api/v1/commands/count/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                 "Content-Length: " +
+                 QByteArray::number(args.size()) + "\r\n\r\n" + args);
+    QTRY_COMPARE(m_server->inFlightCount(), 1);
+    // The result is on its way once the command is no longer in flight.
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->inFlightCount(), 0, 60000);
+
+    reader.setReadBufferSize(0);
+    QByteArray received;
+    const auto streamEnded = [&] {
+        received += reader.readAll();
+        return reader.state() != QAbstractSocket::ConnectedState ||
+               received.endsWith("\r\n0\r\n\r\n");
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(streamEnded(), 60000);
+    received += reader.readAll();
+    const qsizetype headEnd = received.indexOf("\r\n\r\n");
+    QVERIFY2(received.startsWith("HTTP/1.1 200 ") && headEnd > 0, received.left(200).constData());
+    bool complete = false;
+    const QList<ServerSentEvent> events =
+        parseEventStream(dechunked(received.mid(headEnd + 4), received.left(headEnd)), &complete);
+    QVERIFY(complete);
+
+    qInfo() << "a paused reader received" << events.size() - 1 << "of" << steps << "steps";
+    QVERIFY2(events.size() > 1 && events.size() < steps,
+             qPrintable(QString::number(events.size())));
+    int lastStep = 0;
+    for (qsizetype i = 0; i + 1 < events.size(); ++i) {
+        QCOMPARE(events.at(i).event, QByteArray("progress"));
+        const QString message = events.at(i).data.value(QLatin1String("message")).toString();
+        const int step =
+            message.section(QLatin1Char(' '), 1).section(QLatin1Char('/'), 0, 0).toInt();
+        QVERIFY2(step > lastStep, qPrintable(message));
+        lastStep = step;
+    }
+    // Coalescing keeps the newest: the last step comes, then the result.
+    QCOMPARE(lastStep, steps);
+    QCOMPARE(events.last().event, QByteArray("result"));
+    QCOMPARE(events.last().data.value(QLatin1String("success")), QJsonValue(true));
 }
 
 void RestRoutesTest::streamErrorsBeforeStartAreAnsweredAsPlainJson_data()

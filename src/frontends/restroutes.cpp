@@ -89,9 +89,15 @@ public:
         , m_stream(stream)
         , m_events(
               [this](const QByteArray &event) {
-                  HttpServerAdapter::writeStream(*m_responder, event);
+                  // Sending may find the client gone, and clientGone() then drops the responder.
+                  if (m_responder)
+                      HttpServerAdapter::writeStream(*m_responder, event);
               },
-              [this] { return m_socket ? unsentBytes(m_socket) : 0; }, highWater)
+              [this] { return m_socket ? unsentBytes(m_socket) : 0; }, highWater,
+              [this] {
+                  if (m_socket)
+                      sendNow(m_socket);
+              })
         , m_finished(std::move(finished))
     {}
 
@@ -169,7 +175,8 @@ private:
         if (!m_responder)
             return;
         m_events.flush();
-        if (m_ending && m_events.waitingBytes() == 0) {
+        // The flush may have found the client gone.
+        if (m_ending && m_responder && m_events.waitingBytes() == 0) {
             HttpServerAdapter::endStream(*m_responder, m_resultEvent, m_socket);
             answered();
         }

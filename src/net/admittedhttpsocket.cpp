@@ -31,7 +31,7 @@ AdmittedHttpSocket::AdmittedHttpSocket(QTcpSocket *transport, Admission admissio
                                        QObject *parent)
     : QTcpSocket(parent)
     , m_transport(transport)
-    , m_admission(std::move(admission))
+    , m_framer(std::move(admission))
     , m_limits(limits)
 {
     transport->setParent(this);
@@ -151,7 +151,7 @@ void AdmittedHttpSocket::admitArrivals()
 {
     if (!m_transport)
         return;
-    if (m_refusal || m_closing) {
+    if (m_framer.refusal() || m_closing) {
         m_transport->readAll();
         return;
     }
@@ -165,40 +165,21 @@ void AdmittedHttpSocket::admitArrivals()
 
 void AdmittedHttpSocket::frame(QByteArray fresh)
 {
-    while (!fresh.isEmpty() && !m_refusal) {
-        if (m_bodyRemaining > 0) {
-            const qint64 taken = std::min<qint64>(m_bodyRemaining, fresh.size());
+    m_framer.frame(std::move(fresh), [this](HttpRequestFramer::Piece &&piece) {
+        m_heldBytes += piece.bytes.size();
+        if (!piece.head) {
             HeldRequest &request = m_held.back();
-            request.bytes += fresh.left(taken);
-            m_heldBytes += taken;
-            m_bodyRemaining -= taken;
-            request.complete = m_bodyRemaining == 0;
-            fresh.remove(0, taken);
-            continue;
-        }
-        m_partialHead += fresh;
-        fresh.clear();
-        const ParsedRequestHead parsed = parseRequestHead(m_partialHead, maxRequestHeadBytes);
-        if (parsed.status == ParsedRequestHead::Status::Incomplete)
-            break;
-        m_refusal = parsed.status == ParsedRequestHead::Status::Complete
-                        ? m_admission(parsed.head)
-                        : std::optional<Refusal>(unreadableHeadRefusal(parsed.status));
-        if (m_refusal) {
-            m_partialHead.clear();
-            break;
+            request.bytes += piece.bytes;
+            request.complete = piece.endsRequest;
+            return;
         }
         HeldRequest request;
-        request.bytes = m_partialHead.left(parsed.head.length);
-        m_bodyRemaining = parsed.head.contentLength().value_or(0);
-        request.complete = m_bodyRemaining == 0;
-        request.closeAfterAnswer = parsed.head.wantsClose();
-        request.expectsContinue = !request.complete && parsed.head.expectsContinue();
-        m_heldBytes += request.bytes.size();
+        request.bytes = std::move(piece.bytes);
+        request.complete = piece.endsRequest;
+        request.closeAfterAnswer = piece.head->wantsClose();
+        request.expectsContinue = !request.complete && piece.head->expectsContinue();
         m_held.push_back(std::move(request));
-        fresh = m_partialHead.mid(parsed.head.length);
-        m_partialHead.clear();
-    }
+    });
 }
 
 void AdmittedHttpSocket::release()
@@ -225,10 +206,10 @@ void AdmittedHttpSocket::release()
             break;
         m_held.pop_front();
     }
-    if (m_refusal && m_held.empty() && m_awaitingAnswer.empty() && !m_closing) {
+    if (m_framer.refusal() && m_held.empty() && m_awaitingAnswer.empty() && !m_closing) {
         // After the answers to the requests before it, in order.
         m_closing = true;
-        refuseConnection(m_transport, *m_refusal);
+        refuseConnection(m_transport, *m_framer.refusal());
     }
     updateIdleTimer();
     if (passed)
@@ -348,8 +329,8 @@ void AdmittedHttpSocket::answerWritten()
 
 void AdmittedHttpSocket::updateIdleTimer()
 {
-    const bool idle = m_held.empty() && m_awaitingAnswer.empty() && m_partialHead.isEmpty() &&
-                      m_bodyRemaining == 0 && !m_closing && !m_refusal;
+    const bool idle = m_held.empty() && m_awaitingAnswer.empty() && !m_framer.isInsideRequest() &&
+                      !m_closing && !m_framer.refusal();
     // The timer is not stopped and started for every request (each is a call into the event
     // dispatcher): it runs on while busy, and when it fires checks how long it has been idle.
     if (idle && !m_idle) {

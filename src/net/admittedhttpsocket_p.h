@@ -1,6 +1,6 @@
 #pragma once
 
-#include "requestadmission_p.h"
+#include "httprequestframer_p.h"
 
 #include <QtCore/QBasicTimer>
 #include <QtCore/QElapsedTimer>
@@ -15,10 +15,10 @@
 namespace CommandBridge {
 
 /// What QHttpServer reads instead of a client's connection. It alone reads the connection: it
-/// frames the byte stream (heads and Content-Length bodies), asks admission about every request on
-/// it, not only the first, and passes on only what was admitted, so a request that was refused,
-/// or a body over the limit, never reaches QHttpServer. What QHttpServer writes goes straight to
-/// the connection.
+/// frames the byte stream (HttpRequestFramer: heads and Content-Length bodies), asks admission
+/// about every request on it, not only the first, and passes on only what was admitted, so a
+/// request that was refused, or a body over the limit, never reaches QHttpServer. What QHttpServer
+/// writes goes straight to the connection.
 ///
 /// It passes one request at a time: the next one once the answer to the one before has been
 /// written and the connection's unsent bytes are below the high-water mark. So answers keep the
@@ -33,7 +33,7 @@ class AdmittedHttpSocket : public QTcpSocket
     Q_OBJECT
 
 public:
-    using Admission = std::function<std::optional<Refusal>(const HttpRequestHead &head)>;
+    using Admission = HttpRequestFramer::Admission;
 
     struct Limits
     {
@@ -100,15 +100,12 @@ private:
     void transportGone();
 
     QPointer<QTcpSocket> m_transport;
-    Admission m_admission;
+    HttpRequestFramer m_framer;
     Limits m_limits;
     /// Passed on, not yet read by QHttpServer.
     QByteArray m_admitted;
     std::deque<HeldRequest> m_held;
     qint64 m_heldBytes = 0;
-    QByteArray m_partialHead;
-    qint64 m_bodyRemaining = 0;
-    std::optional<Refusal> m_refusal;
     /// Requests passed on, and whether each asked to close after its answer, oldest first.
     std::deque<bool> m_awaitingAnswer;
     AnswerReader m_answer;

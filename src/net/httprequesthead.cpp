@@ -85,6 +85,12 @@ bool HttpRequestHead::isWebSocketUpgrade() const
 
 bool HttpRequestHead::wantsClose() const
 {
+    // QHttpServer closes the connection after a request it takes for an upgrade: one with
+    // "upgrade" anywhere in a Connection field (and an Upgrade field naming websocket).
+    for (const auto &[name, value] : headers) {
+        if (name == "connection" && value.toLower().contains("upgrade"))
+            return true;
+    }
     const QByteArray connection = header("connection");
     if (version == "HTTP/1.0")
         return !containsToken(connection, "keep-alive");
@@ -151,8 +157,9 @@ ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
     const QByteArrayView method = requestLine->first(firstSpace);
     const QByteArrayView target = requestLine->sliced(firstSpace + 1, secondSpace - firstSpace - 1);
     const QByteArrayView version = requestLine->sliced(secondSpace + 1);
-    if (!isToken(method) || !target.startsWith('/') || !isFieldValue(target) ||
-        (version != "HTTP/1.1" && version != "HTTP/1.0"))
+    // "//host/path" is a path to us, but URL parsers (QHttpServer's among them) read a host.
+    if (!isToken(method) || !target.startsWith('/') || target.startsWith("//") ||
+        !isFieldValue(target) || (version != "HTTP/1.1" && version != "HTTP/1.0"))
         return malformed();
     parsed.head.method = method.toByteArray();
     parsed.head.target = target.toByteArray();

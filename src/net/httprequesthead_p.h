@@ -27,8 +27,8 @@ struct HttpRequestHead
     QString path() const;
     QUrlQuery query() const;
     bool isWebSocketUpgrade() const;
-    /// Whether the connection ends after the answer: `Connection: close`, or HTTP/1.0 without
-    /// `Connection: keep-alive`.
+    /// Whether the connection ends after the answer: `Connection: close`, HTTP/1.0 without
+    /// `Connection: keep-alive`, or a Connection field that mentions an upgrade.
     bool wantsClose() const;
     /// `Expect: 100-continue`: the client waits for an interim answer before sending the body.
     bool expectsContinue() const;
@@ -50,7 +50,8 @@ inline constexpr qsizetype maxHeaderFields = 100;
 /// Parses the head at the start of \a buffer; a head longer than \a maxBytes is TooLarge. A head
 /// that HTTP parsers could frame differently (obs-fold, whitespace in or before a field name,
 /// controls, two Content-Length or Host fields, more than maxHeaderFields fields, bare LF, a
-/// request line other than "METHOD SP /TARGET SP HTTP/1.x") is Malformed.
+/// request line other than "METHOD SP /TARGET SP HTTP/1.x", a target starting with "//") is
+/// Malformed.
 ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes);
 
 } // namespace CommandBridge

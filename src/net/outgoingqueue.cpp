@@ -10,6 +10,15 @@ qint64 unsentBytes(const QTcpSocket *socket)
     return socket->bytesToWrite() + (ssl ? ssl->encryptedBytesToWrite() : 0);
 }
 
+void sendNow(QTcpSocket *socket)
+{
+    // QSslSocket::flush() hides QAbstractSocket::flush(): it encrypts, then sends.
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket))
+        ssl->flush();
+    else
+        socket->flush();
+}
+
 void whenBytesLeave(QTcpSocket *socket, QObject *context, const std::function<void()> &written)
 {
     if (auto *ssl = qobject_cast<QSslSocket *>(socket))
@@ -18,11 +27,25 @@ void whenBytesLeave(QTcpSocket *socket, QObject *context, const std::function<vo
         QObject::connect(socket, &QTcpSocket::bytesWritten, context, written);
 }
 
-OutgoingQueue::OutgoingQueue(Writer writer, Backlog backlog, qint64 highWater)
+OutgoingQueue::OutgoingQueue(Writer writer, Backlog backlog, qint64 highWater, Sender send)
     : m_writer(std::move(writer))
     , m_backlog(std::move(backlog))
     , m_highWater(highWater)
+    , m_send(std::move(send))
 {}
+
+bool OutgoingQueue::transportFull()
+{
+    if (m_backlog() < m_highWater)
+        return false;
+    if (!m_send || m_stalled || m_sending)
+        return true;
+    m_sending = true;
+    m_send();
+    m_sending = false;
+    m_stalled = m_backlog() >= m_highWater;
+    return m_stalled;
+}
 
 void OutgoingQueue::pushProgress(const void *key, const QByteArray &message)
 {
@@ -76,6 +99,10 @@ void OutgoingQueue::enqueue(const QByteArray &message, const void *progressKey)
 
 void OutgoingQueue::flush()
 {
+    m_stalled = false;
+    // Called back from inside m_send: what waits is written once it returned, in order.
+    if (m_sending)
+        return;
     while (!m_waiting.empty() && !transportFull()) {
         Waiting &front = m_waiting.front();
         if (front.progressKey && m_waitingProgress.value(front.progressKey) == &front)
