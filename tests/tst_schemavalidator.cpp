@@ -88,6 +88,8 @@ private Q_SLOTS:
     void patternHasEcmaMeaning();
     void nonEcmaPatternIsRefused_data();
     void nonEcmaPatternIsRefused();
+    void calloutsStandWhereBacktrackingPasses_data();
+    void calloutsStandWhereBacktrackingPasses();
     void searchStopsAtItsDeadline();
     void budgetBoundsAllSearchesOfAValidation();
 
@@ -201,6 +203,32 @@ void tst_SchemaValidator::nonEcmaPatternIsRefused()
     if (const auto *accepted = std::get_if<SchemaPattern>(&compiledPattern))
         QFAIL(qPrintable(QStringLiteral("accepted as ") + accepted->translated()));
     QVERIFY(!std::get<QString>(compiledPattern).isEmpty());
+}
+
+void tst_SchemaValidator::calloutsStandWhereBacktrackingPasses_data()
+{
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<QString>("translated");
+
+    // At the start, in every group and alternative, between two quantified items; not after a
+    // lone repeat, which PCRE2 then makes possessive: ^[a-z]+$ fails on "aaa…a!" at once.
+    QTest::newRow("anchored repeat")
+        << QStringLiteral("^[a-z]+$") << QStringLiteral("(?C)^[a-z]+$");
+    QTest::newRow("two repeats") << QStringLiteral("a*a*0a") << QStringLiteral("(?C)a*(?C)a*0a");
+    QTest::newRow("repeat, atom, repeat") << QStringLiteral("a*ba?") << QStringLiteral("(?C)a*ba?");
+    QTest::newRow("alternatives") << QStringLiteral("^(a|aa)+$")
+                                  << QStringLiteral("(?C)^((?C)a|(?C)aa)+$");
+    QTest::newRow("group after a repeat")
+        << QStringLiteral("x+(?=y*z*)+") << QStringLiteral("(?C)x+(?C)(?=(?C)y*(?C)z*)+");
+}
+
+void tst_SchemaValidator::calloutsStandWhereBacktrackingPasses()
+{
+    QFETCH(QString, pattern);
+    QFETCH(QString, translated);
+
+    auto compiledPattern = SchemaPattern::compile(pattern);
+    QCOMPARE(std::get<SchemaPattern>(compiledPattern).translated(), translated);
 }
 
 void tst_SchemaValidator::searchStopsAtItsDeadline()

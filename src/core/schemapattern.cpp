@@ -6,6 +6,7 @@
 #include <QtCore/QRegularExpression>
 
 #include <optional>
+#include <vector>
 
 namespace CommandBridge {
 namespace {
@@ -43,51 +44,63 @@ public:
     {}
 
     /// The PCRE2 pattern; nullopt when the ECMA-262 one is refused, error() says why.
+    ///
+    /// It has callouts where backtracking must pass, so that a match can be stopped at its
+    /// deadline: at the start (once per start position), at the start of every group and every
+    /// alternative, and between two quantified items. Between two callouts lies then at most one
+    /// repeat, which backtracks in linear time. Not after every item (PCRE2_AUTO_CALLOUT): a
+    /// callout after a repeat keeps PCRE2 from making it possessive, and `^[a-z]+$` would
+    /// backtrack through a whole mebibyte, one callout per character.
     std::optional<QString> run()
     {
-        enum class Previous { Nothing, Atom, Quantifier };
-        Previous previous = Previous::Nothing;
+        m_out = QLatin1String(callout);
         while (!m_error && m_at < m_in.size()) {
             const QChar c = m_in.at(m_at);
+            if (c == QLatin1Char('*') || c == QLatin1Char('+') || c == QLatin1Char('?') ||
+                (c == QLatin1Char('{') && quantifierLength() > 0)) {
+                quantifier(c == QLatin1Char('{') ? quantifierLength() : 1);
+                continue;
+            }
+            if (c == QLatin1Char('|')) {
+                m_out += QLatin1Char('|') + QLatin1String(callout);
+                ++m_at;
+                m_sequence = Sequence();
+                continue;
+            }
+            if (c == QLatin1Char(')')) {
+                m_out += c;
+                ++m_at;
+                // The group is the atom now, after whatever came before it.
+                if (!m_groups.empty()) {
+                    m_sequence = m_groups.back();
+                    m_groups.pop_back();
+                }
+                m_sequence.previous = Previous::Atom;
+                continue;
+            }
+            startAtom();
             if (c == QLatin1Char('\\')) {
                 m_out += escape(false);
-                previous = Previous::Atom;
             } else if (c == QLatin1Char('[')) {
                 m_out += characterClass();
-                previous = Previous::Atom;
             } else if (c == QLatin1Char('(')) {
+                m_groups.push_back(m_sequence);
                 group();
-                previous = Previous::Nothing;
+                m_out += QLatin1String(callout);
+                m_sequence = Sequence();
+                continue;
             } else if (c == QLatin1Char('.')) {
                 m_out += QStringView(dotClass);
                 ++m_at;
-                previous = Previous::Atom;
-            } else if (c == QLatin1Char('*') || c == QLatin1Char('+') || c == QLatin1Char('?') ||
-                       (c == QLatin1Char('{') && quantifierLength() > 0)) {
-                const qsizetype length = c == QLatin1Char('{') ? quantifierLength() : 1;
-                // PCRE2 reads a quantifier after a quantifier as possessive; ECMA-262 has none
-                // (only `?` there, which makes it lazy).
-                if (previous == Previous::Quantifier) {
-                    refuse(QStringLiteral("nothing to repeat"));
-                    break;
-                }
-                m_out += m_in.mid(m_at, length);
-                m_at += length;
-                if (m_at < m_in.size() && m_in.at(m_at) == QLatin1Char('?')) {
-                    m_out += QLatin1Char('?');
-                    ++m_at;
-                }
-                previous = Previous::Quantifier;
             } else if (c == QLatin1Char('{')) {
                 // No quantifier: a literal brace to ECMA-262 (Annex B), maybe one to PCRE2.
                 m_out += QLatin1String("\\{");
                 ++m_at;
-                previous = Previous::Atom;
             } else {
                 m_out += c;
                 ++m_at;
-                previous = c == QLatin1Char('|') ? Previous::Nothing : Previous::Atom;
             }
+            m_sequence.previous = Previous::Atom;
         }
         if (m_error)
             return std::nullopt;
@@ -97,6 +110,44 @@ public:
     QString error() const { return m_error.value_or(QString()); }
 
 private:
+    static constexpr char callout[] = "(?C)";
+
+    enum class Previous { Nothing, Atom, Quantifier };
+    /// Where the translation stands in the current sequence of items (a group's alternative).
+    struct Sequence
+    {
+        Previous previous = Previous::Nothing;
+        /// Where the last atom starts in m_out, and whether the item before it was quantified.
+        qsizetype atomStart = 0;
+        bool afterQuantified = false;
+    };
+
+    void startAtom()
+    {
+        m_sequence.afterQuantified = m_sequence.previous == Previous::Quantifier;
+        m_sequence.atomStart = m_out.size();
+    }
+
+    /// The quantifier of \a length at m_at, with its lazy `?`.
+    void quantifier(qsizetype length)
+    {
+        // PCRE2 reads a quantifier after a quantifier as possessive; ECMA-262 has none (only
+        // `?` there, which makes it lazy). And nothing to repeat is an error to both.
+        if (m_sequence.previous != Previous::Atom) {
+            refuse(QStringLiteral("nothing to repeat"));
+            return;
+        }
+        if (m_sequence.afterQuantified)
+            m_out.insert(m_sequence.atomStart, QLatin1String(callout));
+        m_out += m_in.mid(m_at, length);
+        m_at += length;
+        if (m_at < m_in.size() && m_in.at(m_at) == QLatin1Char('?')) {
+            m_out += QLatin1Char('?');
+            ++m_at;
+        }
+        m_sequence.previous = Previous::Quantifier;
+    }
+
     /// Notes why the pattern is refused (the first reason counts); returns nothing to write.
     QString refuse(const QString &why)
     {
@@ -108,8 +159,8 @@ private:
     /// The length of the quantifier {n}, {n,} or {n,m} at m_at; 0 when there is none.
     qsizetype quantifierLength() const
     {
-        static const QRegularExpression quantifier(QStringLiteral("\\G\\{[0-9]+(,[0-9]*)?\\}"));
-        const QRegularExpressionMatch match = quantifier.match(m_in, m_at);
+        static const QRegularExpression braces(QStringLiteral("\\G\\{[0-9]+(,[0-9]*)?\\}"));
+        const QRegularExpressionMatch match = braces.match(m_in, m_at);
         return match.hasMatch() ? match.capturedLength() : 0;
     }
 
@@ -313,6 +364,9 @@ private:
     const QString &m_in;
     qsizetype m_at = 0;
     QString m_out;
+    Sequence m_sequence;
+    /// The sequences that enclose the current group, innermost last.
+    std::vector<Sequence> m_groups;
     std::optional<QString> m_error;
     bool m_classHasNonSpace = false;
 };
@@ -365,8 +419,8 @@ public:
     }
 
 private:
-    // Every pattern is compiled with a callout before each of its items, so a match that
-    // backtracks comes here often; the clock is read every 16th time.
+    // A match that backtracks comes by the translation's callouts often; the clock is read
+    // every 16th time.
     static int callout(pcre2_callout_block *, void *data)
     {
         auto *self = static_cast<ThreadMatcher *>(data);
@@ -413,12 +467,11 @@ std::variant<SchemaPattern, QString> SchemaPattern::compile(const QString &ecmaP
     pattern.m_source = ecmaPattern;
     pattern.m_translated = *translated;
 
-    // DOLLAR_ENDONLY: `$` is the end of the string, not also before a final newline. The auto
-    // callouts let a match stop at its deadline: PCRE2's match limit does not count the
-    // backtracking within one repeat, so `(?=a*a*0a)` runs cubic time without reaching it.
+    // DOLLAR_ENDONLY: `$` is the end of the string, not also before a final newline. The
+    // translation's callouts let a match stop at its deadline: PCRE2's match limit does not count
+    // the backtracking within one repeat, so `(?=a*a*0a)` runs cubic time without reaching it.
     constexpr std::uint32_t options = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALLOW_EMPTY_CLASS |
-                                      PCRE2_MATCH_UNSET_BACKREF | PCRE2_NEVER_BACKSLASH_C |
-                                      PCRE2_AUTO_CALLOUT;
+                                      PCRE2_MATCH_UNSET_BACKREF | PCRE2_NEVER_BACKSLASH_C;
     const QByteArray utf8 = pattern.m_translated.toUtf8();
     int error = 0;
     PCRE2_SIZE errorOffset = 0;
