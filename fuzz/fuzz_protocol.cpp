@@ -40,7 +40,8 @@ enum class Target : std::uint8_t {
 constexpr qsizetype maxHeadBytes = 512;
 
 /// A command's args schema as an application would register it: the registry's session_id
-/// property, every kind of keyword a client's args meet, nesting and a pattern.
+/// property, every kind of keyword a client's args meet, nesting, patterns, patternProperties
+/// and a format.
 constexpr const char *argsSchemaJson = R"({
     "type": "object",
     "properties": {
@@ -57,7 +58,13 @@ constexpr const char *argsSchemaJson = R"({
             "additionalProperties": false
         },
         "choice": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-        "nested": {"type": "array", "items": {"$ref": "#/properties/point"}}
+        "nested": {"type": "array", "items": {"$ref": "#/properties/point"}},
+        "labels": {
+            "type": "object",
+            "patternProperties": {"^[a-z]+$": {"type": "string", "pattern": "^(\\w|-)*$"}},
+            "additionalProperties": false
+        },
+        "when": {"type": "string", "format": "date-time"}
     },
     "required": ["text"],
     "additionalProperties": false

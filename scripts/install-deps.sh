@@ -14,6 +14,7 @@ packages=(
     qt6-websockets-dev  # QWebSocketServer
     qt6-httpserver-dev  # QHttpServer (REST routes)
     libvalijson-dev     # JSON Schema validation of command args (header-only)
+    libpcre2-dev        # the regex engine of schema patterns
     python3             # the README's standard-library WebSocket client
     curl                # the README's REST session
     openssl             # tests make a throwaway self-signed certificate for TLS

@@ -106,7 +106,7 @@ private Q_SLOTS:
     void requestIsPrepared();
     void invalidArgsDetailEveryLeafProblem_data();
     void invalidArgsDetailEveryLeafProblem();
-    void schemaValijsonCannotApplyRefusesArgs();
+    void formatOnArgsObjectPasses();
     void contextCarriesRequest();
     void timeoutIsCappedByMaxTimeout_data();
     void timeoutIsCappedByMaxTimeout();
@@ -370,10 +370,11 @@ void tst_CommandRegistry::invalidArgsDetailEveryLeafProblem_data()
         << parse(R"({"n":1,"session_id":5})") << QStringList{QStringLiteral("/session_id")};
 }
 
-void tst_CommandRegistry::schemaValijsonCannotApplyRefusesArgs()
+void tst_CommandRegistry::formatOnArgsObjectPasses()
 {
-    // valijson 1.0 (Debian 12) throws when "format" meets an object (found by the fuzzer): the args
-    // are refused, and nothing crashes.
+    // "format" applies to strings only, as the spec says. (valijson 1.0, Debian 12, threw when it
+    // met an object, found by the fuzzer; the bridge checks formats itself, the same with every
+    // valijson.)
     CommandDescriptor dated;
     dated.name = QStringLiteral("dated");
     dated.description = QStringLiteral("Has a format on the args object");
@@ -389,18 +390,7 @@ void tst_CommandRegistry::schemaValijsonCannotApplyRefusesArgs()
     invocation.args = parse(R"({"when":"2026-12-02T17:50:00Z"})");
     const std::optional<CommandResult> result = runToResult(m_registry->createCommand(invocation));
     QVERIFY2(result, "no result");
-    // Newer valijson (Debian 13) applies "format" to strings only, as the spec says: the args pass.
-    if (result->isSuccess())
-        return;
-    QCOMPARE(result->errorCode(), QStringLiteral("invalid_args"));
-    const QJsonArray details = result->errorDetails().toArray();
-    QCOMPARE(details.size(), 1);
-    QCOMPARE(details.at(0).toObject().value(QStringLiteral("path")).toString(), QString());
-    QVERIFY(details.at(0)
-                .toObject()
-                .value(QStringLiteral("message"))
-                .toString()
-                .startsWith(QStringLiteral("Args could not be checked against the schema: ")));
+    QVERIFY2(result->isSuccess(), qPrintable(result->errorMessage()));
 }
 
 void tst_CommandRegistry::invalidArgsDetailEveryLeafProblem()

@@ -1,13 +1,8 @@
 #include "schemavalidator_p.h"
 
 #include "protocol_p.h"
-
-#define VALIJSON_USE_EXCEPTIONS 1
-#include <valijson/adapters/qtjson_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validation_results.hpp>
-#include <valijson/validator.hpp>
+#include "schemakeywords_p.h"
+#include "valijson_p.h"
 
 #include <QtCore/QJsonArray>
 
@@ -15,7 +10,6 @@
 #include <array>
 #include <cmath>
 #include <exception>
-#include <regex>
 
 namespace CommandBridge {
 namespace {
@@ -91,7 +85,7 @@ QJsonValue resolve(const QJsonValue &root, const QString &pointer)
 }
 
 // valijson 1.0 trusts schemas more than a server may: a $ref that leads back into itself recurses
-// without end, multipleOf <= 0 divides by zero, and a bad pattern throws during validation.
+// without end and multipleOf <= 0 divides by zero. (Patterns are SchemaKeywords' business.)
 std::optional<QString> unsafeConstruct(const QJsonValue &root, const QJsonValue &node,
                                        const QString &location)
 {
@@ -110,17 +104,6 @@ std::optional<QString> unsafeConstruct(const QJsonValue &root, const QJsonValue 
     if (object.contains(QLatin1String("multipleOf")) &&
         !(object.value(QLatin1String("multipleOf")).toDouble() > 0))
         return QStringLiteral("multipleOf must be a number above 0 at \"%1\"").arg(location);
-    QStringList patterns;
-    if (object.value(QLatin1String("pattern")).isString())
-        patterns.append(object.value(QLatin1String("pattern")).toString());
-    patterns += object.value(QLatin1String("patternProperties")).toObject().keys();
-    for (const QString &pattern : std::as_const(patterns)) {
-        try {
-            std::regex(pattern.toStdString());
-        } catch (const std::regex_error &) {
-            return QStringLiteral("Invalid pattern \"%1\" at \"%2\"").arg(pattern, location);
-        }
-    }
     if (object.contains(QLatin1String("$ref"))) {
         // Follow the chain of local references; coming back to where it started, or into an
         // enclosing schema, is a cycle.
@@ -150,6 +133,21 @@ std::optional<QString> unsafeConstruct(const QJsonValue &root, const QJsonValue 
             return problem;
     }
     return std::nullopt;
+}
+
+/// Why \a unchecked refused the args: the budget ran out, or one match needed too much.
+QString uncheckedMessage(const UncheckedPattern &unchecked, bool budgetSpent)
+{
+    const QString what = unchecked.propertyName().isEmpty()
+                             ? QStringLiteral("Pattern \"%1\"").arg(unchecked.pattern())
+                             : QStringLiteral("Pattern \"%1\" on property name \"%2\"")
+                                   .arg(unchecked.pattern(), unchecked.propertyName());
+    const QString why =
+        budgetSpent ? QStringLiteral("the schema's patterns took more than %1 ms on these args")
+                          .arg(SchemaPattern::defaultBudget.count())
+                    : QStringLiteral("matching it needs more memory or steps than the regex engine "
+                                     "allows (a group repeated over a long string?)");
+    return what + QStringLiteral(" could not be checked: ") + why;
 }
 
 /// valijson converts numbers to 64-bit integers for some checks; beyond that range the conversion
@@ -227,9 +225,12 @@ SchemaValidator::compile(const QJsonObject &schema)
         return *problem;
     std::unique_ptr<SchemaValidator> validator(new SchemaValidator);
     try {
-        valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-        const valijson::adapters::QtJsonAdapter adapter{QJsonValue(schema)};
-        parser.populateSchema(adapter, *validator->m_schema);
+        QJsonObject forValijson = schema;
+        auto keywords = SchemaKeywords::take(forValijson);
+        if (const QString *problem = std::get_if<QString>(&keywords))
+            return *problem;
+        validator->m_keywords = std::move(std::get<std::unique_ptr<SchemaKeywords>>(keywords));
+        validator->m_keywords->parse(forValijson, *validator->m_schema);
     } catch (const std::exception &error) {
         return QString::fromUtf8(error.what());
     }
@@ -261,12 +262,21 @@ QJsonArray SchemaValidator::validate(const QJsonValue &value) const
     valijson::Validator validator;
     valijson::ValidationResults results;
     const valijson::adapters::QtJsonAdapter adapter(value);
+    // Only schemas with patterns pay for the budget.
+    std::optional<SchemaPattern::Budget> budget;
+    if (!m_keywords->isEmpty())
+        budget.emplace(SchemaPattern::defaultBudget);
     try {
         if (validator.validate(*m_schema, adapter, &results))
             return {};
+    } catch (const UncheckedPattern &unchecked) {
+        return QJsonArray{QJsonObject{
+            {Protocol::Key::path, jsonPointer(unchecked.context(), value)},
+            {Protocol::Key::message, uncheckedMessage(unchecked, budget && budget->isSpent())},
+        }};
     } catch (const std::exception &error) {
-        // valijson 1.0 throws where it cannot apply a keyword to a value, e.g. "format" to a
-        // number: the value is refused rather than let through unchecked.
+        // valijson throws where it cannot apply a keyword to a value (1.0 did for "format" on a
+        // number, which SchemaKeywords now checks): the value is refused, not let through.
         const QString message = QStringLiteral("Args could not be checked against the schema: ") +
                                 QString::fromUtf8(error.what());
         return QJsonArray{
@@ -290,6 +300,12 @@ QJsonArray SchemaValidator::validate(const QJsonValue &value) const
             {Protocol::Key::path, jsonPointer(error.context, value)},
             {Protocol::Key::message, QString::fromStdString(error.description)},
         });
+    }
+    // Some constraints (propertyNames) fail without a word: an empty list would read as a match.
+    if (details.isEmpty()) {
+        details.append(QJsonObject{
+            {Protocol::Key::path, QString()},
+            {Protocol::Key::message, QStringLiteral("Failed to validate against the schema.")}});
     }
     return details;
 }

@@ -15,8 +15,11 @@ class Schema;
 
 namespace CommandBridge {
 
-/// A compiled JSON Schema (draft 7, through valijson's Qt adapter). Immutable after compile(), so
-/// one instance may validate from several threads.
+class SchemaKeywords;
+
+/// A compiled JSON Schema (draft 7, through valijson's Qt adapter; `pattern`,
+/// `patternProperties` and `format` through SchemaKeywords). Immutable after compile(), so one
+/// instance may validate from several threads.
 class SchemaValidator
 {
 public:
@@ -27,7 +30,8 @@ public:
     compile(const QJsonObject &schema);
 
     /// The problems of \a value as [{path, message}]: one entry per failing leaf, paths as JSON
-    /// pointers into \a value. Empty when it matches.
+    /// pointers into \a value. Empty when it matches. A pattern the regex engine gave up on (see
+    /// SchemaPattern) is the one entry.
     QJsonArray validate(const QJsonValue &value) const;
 
 private:
@@ -35,6 +39,8 @@ private:
     /// A match decided without valijson, for the simplest schemas; false means "ask valijson".
     bool obviouslyMatches(const QJsonValue &value) const;
 
+    // Before m_schema, whose constraints point into it.
+    std::unique_ptr<SchemaKeywords> m_keywords;
     std::unique_ptr<valijson::Schema> m_schema;
     std::optional<QStringList> m_onlyStringProperties;
 };
