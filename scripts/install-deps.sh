@@ -18,8 +18,8 @@ packages=(
     python3             # the README's standard-library WebSocket client
     curl                # the README's REST session
     openssl             # tests make a throwaway self-signed certificate for TLS
-    nodejs              # the eventsource test: the event stream read by the npm package
-    npm                 # `eventsource`, an EventSource we did not write (npm ci from its lock)
+    nodejs              # tests with clients we did not write (npm packages from lockfiles):
+    npm                 # EventSource, the OpenAPI validator, the MCP SDK
     qt6-declarative-dev # QML module of the client and the QML panel
     qml6-module-qtqml
     qml6-module-qtqml-models

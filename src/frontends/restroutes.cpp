@@ -11,6 +11,7 @@
 #include "logging_p.h"
 #include "messagedecoder_p.h"
 #include "messageencoder_p.h"
+#include "openapi_p.h"
 #include "outgoingqueue_p.h"
 #include "protocol_p.h"
 #include "sessionstore_p.h"
@@ -30,6 +31,7 @@ namespace CommandBridge {
 namespace {
 
 const QByteArray jsonType = QByteArrayLiteral("application/json");
+const QByteArray sessionHeader = Protocol::Header::sessionId.latin1();
 
 void writeJson(QHttpServerResponder &responder, int status, const QByteArray &body)
 {
@@ -47,6 +49,19 @@ void writeResult(QHttpServerResponder &responder, const QString &command,
 {
     writeJson(responder, result.isSuccess() ? 200 : httpStatusForErrorCode(result.errorCode()),
               Encoder::restCommandBody(command, result));
+}
+
+/// Where the client reached this server, as OpenAPI's servers[0].url: the scheme and the Host
+/// header it sent, so a client generated from the document calls the same address. Without a
+/// usable Host, "/": the document's own location.
+QString serverUrl(const QHttpServerRequest &request, bool tls)
+{
+    static const QRegularExpression host{
+        QStringLiteral(R"(^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$)")};
+    const QString value = QString::fromLatin1(request.value("Host"));
+    if (!host.match(value).hasMatch())
+        return QStringLiteral("/");
+    return (tls ? QStringLiteral("https://") : QStringLiteral("http://")) + value;
 }
 
 QString methodName(const QHttpServerRequest &request)
@@ -244,6 +259,11 @@ void RestRoutes::install(QHttpServer &server)
         [this](const QHttpServerRequest &request, HttpServerAdapter::ResponderArgument responder) {
             streamEvents(request, responder);
         });
+    server.route(
+        QString(Protocol::Path::openApi), Method::Get,
+        [this](const QHttpServerRequest &request, HttpServerAdapter::ResponderArgument responder) {
+            writeJson(responder, 200, openApiDocument(request));
+        });
     server.route(QString(Protocol::Path::commandRoute), Method::Post,
                  [this](const QString &name, const QHttpServerRequest &request,
                         HttpServerAdapter::ResponderArgument responder) {
@@ -287,7 +307,7 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
     auto timeout = decodeTimeoutParameter(request.query().queryItemValue(Protocol::Key::timeoutMs));
     if (const auto *error = std::get_if<DecodeError>(&timeout))
         return reject(error->code, error->message);
-    const QString sessionId = QString::fromUtf8(request.value("X-Session-Id"));
+    const QString sessionId = QString::fromUtf8(request.value(sessionHeader));
     if (!sessionId.isEmpty() && !isValidSessionId(sessionId)) {
         return reject(ErrorCode::BadMessage,
                       QStringLiteral("X-Session-Id must match [A-Za-z0-9._-]{1,128}"));
@@ -342,6 +362,24 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         delete call;
 }
 
+QJsonObject RestRoutes::openApiDocument(const QHttpServerRequest &request) const
+{
+    const QJsonArray commands = m_registry->describeCommands();
+    OpenApi::ServerFacts facts;
+    facts.version = QStringLiteral(COMMANDBRIDGE_VERSION);
+    facts.url = serverUrl(request, m_options.tls.has_value());
+    facts.tokenRequired = !m_options.token.isEmpty();
+    facts.maxMessageBytes = m_options.maxMessageBytes;
+    facts.maxTimeout = m_registry->maxTimeout();
+    for (const QJsonValue &command : commands) {
+        const QString name = command.toObject().value(Protocol::Key::name).toString();
+        const auto entry = CommandRegistryPrivate::get(m_registry)->find(name);
+        if (entry && entry->descriptor->requiresSession)
+            facts.sessionCommands.insert(name);
+    }
+    return OpenApi::document(commands, m_registry->describeEvents(), facts);
+}
+
 void RestRoutes::streamEvents(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     const auto refuse = [&](ErrorCode code, const QString &message) {
@@ -354,7 +392,7 @@ void RestRoutes::streamEvents(const QHttpServerRequest &request, QHttpServerResp
     auto entries = decodeEventsParameter(query.queryItemValue(Protocol::Key::events));
     if (const auto *error = std::get_if<DecodeError>(&entries))
         return refuse(error->code, error->message);
-    QString sessionId = QString::fromUtf8(request.value("X-Session-Id"));
+    QString sessionId = QString::fromUtf8(request.value(sessionHeader));
     if (sessionId.isEmpty())
         sessionId = query.queryItemValue(Protocol::Key::session);
     if (!sessionId.isEmpty() && !isValidSessionId(sessionId)) {

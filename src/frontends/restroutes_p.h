@@ -51,6 +51,8 @@ private:
     void runCommand(const QString &name, const QHttpServerRequest &request,
                     QHttpServerResponder &responder, bool stream);
     void streamEvents(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    /// GET /api/v1/openapi.json, made from the registry as it is now.
+    QJsonObject openApiDocument(const QHttpServerRequest &request) const;
 
     CommandRegistry *m_registry;
     SessionStore *m_sessions;

@@ -9,6 +9,8 @@ namespace CommandBridge::Protocol {
 inline constexpr int version = 1;
 inline constexpr int maxIdLength = 128;
 inline constexpr int maxSessionIdLength = 128;
+/// What a session id must match (`?session=`, X-Session-Id), as a regular expression.
+inline constexpr QLatin1String sessionIdPattern{"^[A-Za-z0-9._-]{1,128}$"};
 /// Integer ids must survive a round trip through a double.
 inline constexpr double maxSafeInteger = 9007199254740991.0;
 
@@ -137,7 +139,13 @@ namespace Feature {
 inline constexpr QLatin1String events{"events"};
 } // namespace Feature
 
-/// The HTTP paths (spec sections 4 and 10), as requests name them and as QHttpServer routes them.
+/// HTTP headers of the REST API besides the standard ones.
+namespace Header {
+inline constexpr QLatin1String sessionId{"X-Session-Id"};
+} // namespace Header
+
+/// The HTTP paths (spec sections 4, 10 and 12), as requests name them and as QHttpServer routes
+/// them.
 namespace Path {
 inline constexpr QLatin1String webSocket{"/ws"};
 inline constexpr QLatin1String health{"/api/v1/health"};
@@ -146,6 +154,10 @@ inline constexpr QLatin1String mcp{"/mcp"};
 inline constexpr QLatin1String commands{"/api/v1/commands"};
 inline constexpr QLatin1String events{"/api/v1/events"};
 inline constexpr QLatin1String eventStream{"/api/v1/events/stream"};
+inline constexpr QLatin1String openApi{"/api/v1/openapi.json"};
+/// A command's own path is commandPrefix + its name (+ streamSuffix), as OpenAPI lists it.
+inline constexpr QLatin1String commandPrefix{"/api/v1/commands/"};
+inline constexpr QLatin1String streamSuffix{"/stream"};
 /// QHttpServer::route patterns: <arg> is the command's name.
 inline constexpr QLatin1String commandRoute{"/api/v1/commands/<arg>"};
 inline constexpr QLatin1String commandStreamRoute{"/api/v1/commands/<arg>/stream"};
@@ -153,7 +165,7 @@ inline constexpr QLatin1String commandStreamRoute{"/api/v1/commands/<arg>/stream
 inline constexpr QLatin1String commandPattern{"^/api/v1/commands/([^/]+)(/stream)?$"};
 /// Every REST path that has a route, whatever the method: the rest are not_found.
 inline constexpr QLatin1String knownRestPattern{
-    "^(/api/v1/(health|commands(/[^/]+(/stream)?)?|events(/stream)?)|/mcp)$"};
+    "^(/api/v1/(health|openapi\\.json|commands(/[^/]+(/stream)?)?|events(/stream)?)|/mcp)$"};
 } // namespace Path
 
 } // namespace CommandBridge::Protocol
