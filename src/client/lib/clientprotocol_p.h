@@ -8,6 +8,7 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QLatin1String>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 #include <QtCore/QUrl>
 
 #include <optional>
@@ -22,6 +23,30 @@ inline constexpr QLatin1String unknownId{"unknown_id"};
 inline constexpr QLatin1String unauthorized{"unauthorized"};
 } // namespace Code
 
+/// The events wire (spec section 10).
+// TODO-MERGE: replaced by Protocol::Type and Protocol::Key once the server side names them.
+namespace Events {
+inline constexpr QLatin1String feature{"events"};
+namespace Type {
+inline constexpr QLatin1String listEvents{"list_events"};
+inline constexpr QLatin1String events{"events"};
+inline constexpr QLatin1String subscribe{"subscribe"};
+inline constexpr QLatin1String subscribed{"subscribed"};
+inline constexpr QLatin1String unsubscribe{"unsubscribe"};
+inline constexpr QLatin1String unsubscribed{"unsubscribed"};
+inline constexpr QLatin1String event{"event"};
+} // namespace Type
+namespace Key {
+inline constexpr QLatin1String features{"features"};
+inline constexpr QLatin1String events{"events"};
+inline constexpr QLatin1String event{"event"};
+inline constexpr QLatin1String seq{"seq"};
+inline constexpr QLatin1String data{"data"};
+inline constexpr QLatin1String dataSchema{"data_schema"};
+inline constexpr QLatin1String scope{"scope"};
+} // namespace Key
+} // namespace Events
+
 /// Close code of a connection that failed authentication (spec section 7): not retried.
 inline constexpr int closeCodeUnauthorized = 4001;
 
@@ -29,11 +54,17 @@ QString encodeCommand(int id, const QString &command, const QJsonObject &args, i
 QString encodeCancel(int id);
 QString encodeListCommands(int id);
 QString encodeAuth(const QString &token);
+QString encodeListEvents(int id);
+QString encodeSubscribe(int id, const QStringList &events);
+QString encodeUnsubscribe(int id, const QStringList &events);
 
 /// The JSON object of a text frame; nullopt if it is not one.
 std::optional<QJsonObject> decode(const QString &text);
 /// The message's `id` when it is an integer (the only kind this client sends).
 std::optional<int> integerId(const QJsonObject &message);
+
+/// Whether a subscription entry (an exact name, `prefix.*` or `*`) covers the event \a name.
+bool entryMatches(QStringView entry, QStringView name);
 
 /// \a base with its `session` query item set to \a sessionId (kept as is when empty).
 QUrl withSession(const QUrl &base, const QString &sessionId);
