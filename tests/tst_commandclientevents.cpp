@@ -56,6 +56,16 @@ public:
                          {QStringLiteral("data"), data}});
     }
 
+    /// While held, `subscribe` messages are recorded but not answered; releasing answers them.
+    void holdAnswers(bool hold)
+    {
+        m_holding = hold;
+        if (!hold) {
+            for (const QJsonObject &message : std::exchange(m_held, {}))
+                answer(message);
+        }
+    }
+
     /// Drops the current connection without a close frame.
     void drop()
     {
@@ -95,6 +105,10 @@ private:
                              {QStringLiteral("id"), id},
                              {QStringLiteral("events"), QJsonArray()}});
         } else if (type == QStringLiteral("subscribe")) {
+            if (m_holding) {
+                m_held.append(message);
+                return;
+            }
             m_subscribes.append(message);
             send(QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribed")},
                              {QStringLiteral("id"), id},
@@ -113,6 +127,8 @@ private:
     QPointer<QWebSocket> m_socket;
     int m_connectionCount = 0;
     QList<QJsonObject> m_subscribes;
+    bool m_holding = false;
+    QList<QJsonObject> m_held;
 };
 
 /// How long a test waits for a reconnect: the first retry comes after 250 ms, later ones slower.
@@ -161,6 +177,8 @@ class tst_CommandClientEvents : public QObject
 private Q_SLOTS:
     void gapsInSeqAreReportedBeforeTheNextEvent();
     void seqStartsOverAfterAReconnect();
+    void changingEventsKeepsDeliveringTheEntriesKept();
+    void subscriptionOutlivingItsClientIsLeftWithoutOne();
 };
 
 void tst_CommandClientEvents::gapsInSeqAreReportedBeforeTheNextEvent()
@@ -217,6 +235,54 @@ void tst_CommandClientEvents::seqStartsOverAfterAReconnect()
                  (QStringList{QStringLiteral("event notice 1"), QStringLiteral("event notice 2"),
                               QStringLiteral("event notice 1"), QStringLiteral("missed 1"),
                               QStringLiteral("event notice 3")}));
+}
+
+void tst_CommandClientEvents::changingEventsKeepsDeliveringTheEntriesKept()
+{
+    ScriptedServer server;
+    QVERIFY(server.listen());
+    CommandClient client;
+    client.setUrl(server.url());
+    EventSubscription subscription(&client, {QStringLiteral("a"), QStringLiteral("b")});
+    Recorder recorder(&subscription);
+    client.connectToServer();
+    QTRY_VERIFY(subscription.isActive());
+
+    server.holdAnswers(true);
+    QSignalSpy activeSpy(&subscription, &EventSubscription::activeChanged);
+    subscription.setEvents({QStringLiteral("b"), QStringLiteral("c")});
+    QCOMPARE(activeSpy.count(), 1);
+    QVERIFY(!subscription.isActive());
+    // Before the server confirmed the change: `b` was confirmed and is kept, `a` is gone and
+    // `c` is not confirmed yet.
+    server.sendEvent(QStringLiteral("a"), 1);
+    server.sendEvent(QStringLiteral("b"), 2);
+    server.sendEvent(QStringLiteral("c"), 3);
+    QTRY_COMPARE(recorder.log, QStringList{QStringLiteral("event b 2")});
+
+    server.holdAnswers(false);
+    QTRY_VERIFY(subscription.isActive());
+    server.sendEvent(QStringLiteral("c"), 4);
+    QTRY_COMPARE(recorder.log,
+                 (QStringList{QStringLiteral("event b 2"), QStringLiteral("event c 4")}));
+}
+
+void tst_CommandClientEvents::subscriptionOutlivingItsClientIsLeftWithoutOne()
+{
+    auto client = std::make_unique<CommandClient>();
+    EventSubscription attached(client.get(), {QStringLiteral("notice")});
+    EventSubscription empty(client.get(), {});
+    QPointer<EventSubscription> child = client->subscribe({QStringLiteral("notice")});
+    QCOMPARE(child->parent(), client.get());
+
+    client.reset();
+    QVERIFY(child.isNull());
+    QCOMPARE(attached.client(), nullptr);
+    QCOMPARE(empty.client(), nullptr);
+    empty.setEvents({QStringLiteral("notice")});
+    attached.setEvents({QStringLiteral("other")});
+    QVERIFY(!attached.isActive());
+    QVERIFY(!empty.isActive());
 }
 
 QTEST_MAIN(tst_CommandClientEvents)

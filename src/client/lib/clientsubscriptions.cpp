@@ -56,6 +56,7 @@ void ClientSubscriptions::attach(EventSubscription *subscription)
     // Counted before the old entries are uncounted: an entry in both never reaches zero.
     count(d->counted);
     const QStringList unneeded = uncount(previous);
+    d->live.removeIf([d](const QString &entry) { return !d->counted.contains(entry); });
     d->requestId = 0;
     if (!isConnected()) {
         d->setStage(Stage::Waiting);
@@ -70,6 +71,7 @@ void ClientSubscriptions::detach(EventSubscription *subscription)
     EventSubscriptionPrivate *d = EventSubscriptionPrivate::get(subscription);
     m_subscriptions.removeOne(subscription);
     const QStringList unneeded = uncount(std::exchange(d->counted, {}));
+    d->live.clear();
     d->requestId = 0;
     d->setStage(Stage::Detached);
     if (isConnected())
@@ -95,6 +97,7 @@ void ClientSubscriptions::connectionLost()
         EventSubscriptionPrivate *d = EventSubscriptionPrivate::get(subscription);
         if (d->stage == Stage::Failed)
             continue;
+        d->live.clear();
         d->requestId = 0;
         d->setStage(Stage::Waiting);
     }
@@ -107,6 +110,7 @@ void ClientSubscriptions::release()
         EventSubscriptionPrivate *d = EventSubscriptionPrivate::get(subscription);
         d->client = nullptr;
         d->counted.clear();
+        d->live.clear();
         d->requestId = 0;
         d->stage = Stage::Detached;
     }
@@ -132,6 +136,7 @@ bool ClientSubscriptions::handleMessage(const QString &type, const QJsonObject &
     for (EventSubscription *subscription : subscriptions) {
         EventSubscriptionPrivate *d = EventSubscriptionPrivate::get(subscription);
         if (d->stage == Stage::Pending && d->requestId == *id) {
+            d->live = d->counted;
             d->requestId = 0;
             d->setStage(Stage::Active);
             break;
@@ -158,6 +163,7 @@ bool ClientSubscriptions::handleError(int id, const QString &code, const QString
     // The server changed nothing for the refused message: what it lists came from earlier ones,
     // all answered by now, so among this subscription's entries it holds only those.
     QStringList unneeded = uncount(std::exchange(d->counted, {}));
+    d->live.clear();
     unneeded.removeIf([this](const QString &entry) { return !m_serverEntries.contains(entry); });
     d->requestId = 0;
     qCInfo(lcClient) << "Subscription refused:" << code << text;
@@ -234,8 +240,8 @@ void ClientSubscriptions::deliver(const QJsonObject &message)
     receivers.reserve(m_subscriptions.size());
     for (EventSubscription *subscription : std::as_const(m_subscriptions))
         receivers.append(subscription);
-    const auto isActive = [](EventSubscription *subscription) {
-        return subscription && EventSubscriptionPrivate::get(subscription)->stage == Stage::Active;
+    const auto isLive = [](EventSubscription *subscription) {
+        return subscription && !EventSubscriptionPrivate::get(subscription)->live.isEmpty();
     };
 
     if (missed > 0) {
@@ -244,7 +250,7 @@ void ClientSubscriptions::deliver(const QJsonObject &message)
         for (const QPointer<EventSubscription> &subscription : std::as_const(receivers)) {
             if (!client)
                 return;
-            if (isActive(subscription))
+            if (isLive(subscription))
                 Q_EMIT subscription->eventsMissed(missed);
         }
     }
@@ -254,9 +260,9 @@ void ClientSubscriptions::deliver(const QJsonObject &message)
     for (const QPointer<EventSubscription> &subscription : std::as_const(receivers)) {
         if (!client)
             return;
-        if (!isActive(subscription))
+        if (!isLive(subscription))
             continue;
-        const QStringList &entries = EventSubscriptionPrivate::get(subscription)->counted;
+        const QStringList &entries = EventSubscriptionPrivate::get(subscription)->live;
         if (std::any_of(entries.cbegin(), entries.cend(), [&name](const QString &entry) {
                 return ClientProtocol::entryMatches(entry, name);
             }))

@@ -2,6 +2,8 @@
 
 #include "eventsubscription.h"
 
+#include <QtCore/QPointer>
+
 namespace CommandBridge {
 
 /// The state of an EventSubscription, moved along by its client's ClientSubscriptions.
@@ -30,11 +32,15 @@ public:
     void resubscribe();
 
     EventSubscription *const q;
-    CommandClient *client = nullptr;
+    /// Guarded: a client destroyed first leaves it null (see ClientSubscriptions::release()).
+    QPointer<CommandClient> client;
     QStringList events;
     Stage stage = Stage::Detached;
     /// The entries the client counts for this subscription (events without duplicates).
     QStringList counted;
+    /// The counted entries the server confirmed on this connection: events matching them are
+    /// delivered, also while a change of events() waits for its answer.
+    QStringList live;
     /// Wire id of the `subscribe` in flight while Pending.
     int requestId = 0;
     QString errorCode;

@@ -74,11 +74,13 @@ public:
 Q_SIGNALS:
     /// An event matching events() arrived, in the order the server sent it; \a seq counts the
     /// events on this connection (from 1 after every reconnect). Emitted once per event however
-    /// many entries match it, and only while active().
+    /// many entries match it, for the entries the server confirmed: while a change of events()
+    /// waits for its answer, the entries kept from before still deliver.
     void eventReceived(const QString &name, const QJsonObject &data, qint64 seq);
     /// The server left out \a count events on this connection before the next one (it coalesces
-    /// events for a client that reads too slowly, newest wins). Emitted on every active
-    /// subscription, before that next event: the missing ones may or may not have matched it.
+    /// events for a client that reads too slowly, newest wins). Emitted on every subscription
+    /// that receives events, before that next event: the missing ones may or may not have
+    /// matched it.
     void eventsMissed(qint64 count);
 
     void clientChanged();
