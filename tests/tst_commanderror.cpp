@@ -51,6 +51,8 @@ void tst_CommandError::everyCodeHasItsStringAndStatus_data()
     QTest::newRow("NotFound") << ErrorCode::NotFound << QStringLiteral("not_found") << 404;
     QTest::newRow("MethodNotAllowed")
         << ErrorCode::MethodNotAllowed << QStringLiteral("method_not_allowed") << 405;
+    QTest::newRow("UnknownEvent") << ErrorCode::UnknownEvent << QStringLiteral("unknown_event")
+                                  << 404;
 }
 
 void tst_CommandError::everyCodeHasItsStringAndStatus()

@@ -271,6 +271,11 @@ void tst_CommandRun::manyCommandsCrossInFewWakeUps()
     const quint64 wakeUps = HandOff::current()->wakeUps() - wakeUpsBefore;
     QVERIFY2(wakeUps <= 3,
              qPrintable(QStringLiteral("%1 wake-ups for %2 commands").arg(wakeUps).arg(count)));
+    // And their results cross back the same way.
+    const quint64 frontEndWakeUps = frontEndMailbox->wakeUps() - frontEndWakeUpsBefore;
+    QVERIFY2(
+        frontEndWakeUps <= 3,
+        qPrintable(QStringLiteral("%1 wake-ups for %2 results").arg(frontEndWakeUps).arg(count)));
     int finished = 0;
     for (const Seen &event : m_frontEnd->seen()) {
         if (event.kind == QLatin1String("finished")) {

@@ -58,6 +58,8 @@ class tst_MessageDecoder : public QObject
 private Q_SLOTS:
     void badMessageIsRefusedWithItsCode_data();
     void badMessageIsRefusedWithItsCode();
+    void eventMessagesDecode();
+    void eventsParameterDecodes();
     void validMessageDecodes_data();
     void validMessageDecodes();
     void integerAndStringIdsKeepTheirType();
@@ -179,6 +181,26 @@ void tst_MessageDecoder::badMessageIsRefusedWithItsCode_data()
     // cancel needs an id.
     QTest::newRow("cancel without id") << QByteArray(R"({"type":"cancel"})") << badMessage
                                        << QStringLiteral("\"cancel\" needs an \"id\"") << noId;
+
+    // subscribe and unsubscribe: events is a non-empty array of non-empty strings.
+    const QString badEvents = QStringLiteral("\"events\" must be a non-empty array of event names");
+    const QJsonValue s1(QStringLiteral("s1"));
+    QTest::newRow("subscribe without events")
+        << QByteArray(R"({"type":"subscribe","id":"s1"})") << badMessage << badEvents << s1;
+    QTest::newRow("subscribe events string")
+        << QByteArray(R"({"type":"subscribe","id":"s1","events":"notice"})") << badMessage
+        << badEvents << s1;
+    QTest::newRow("subscribe events empty")
+        << QByteArray(R"({"type":"subscribe","id":"s1","events":[]})") << badMessage << badEvents
+        << s1;
+    QTest::newRow("subscribe events number")
+        << QByteArray(R"({"type":"subscribe","id":"s1","events":[1]})") << badMessage << badEvents
+        << s1;
+    QTest::newRow("subscribe events empty name")
+        << QByteArray(R"({"type":"subscribe","id":"s1","events":["notice",""]})") << badMessage
+        << badEvents << s1;
+    QTest::newRow("unsubscribe events null")
+        << QByteArray(R"({"type":"unsubscribe","events":null})") << badMessage << badEvents << noId;
 }
 
 void tst_MessageDecoder::badMessageIsRefusedWithItsCode()
@@ -195,6 +217,43 @@ void tst_MessageDecoder::badMessageIsRefusedWithItsCode()
     QCOMPARE(error->message, message);
     QCOMPARE(error->id, id);
     QCOMPARE(error->id.type(), id.type());
+}
+
+void tst_MessageDecoder::eventMessagesDecode()
+{
+    DecodeResult decoded =
+        decodeClientMessage(R"({"type":"subscribe","id":4,"events":["notice","history.*","*"]})");
+    auto *message = std::get_if<ClientMessage>(&decoded);
+    QVERIFY(message);
+    QCOMPARE(int(message->type), int(ClientMessage::Type::Subscribe));
+    QCOMPARE(message->id, QJsonValue(4));
+    QCOMPARE(message->events, (QStringList{QStringLiteral("notice"), QStringLiteral("history.*"),
+                                           QStringLiteral("*")}));
+
+    decoded = decodeClientMessage(R"({"type":"unsubscribe","events":["x"]})");
+    message = std::get_if<ClientMessage>(&decoded);
+    QVERIFY(message);
+    QCOMPARE(int(message->type), int(ClientMessage::Type::Unsubscribe));
+    QCOMPARE(message->events, QStringList{QStringLiteral("x")});
+
+    decoded = decodeClientMessage(R"({"type":"list_events","id":"l"})");
+    message = std::get_if<ClientMessage>(&decoded);
+    QVERIFY(message);
+    QCOMPARE(int(message->type), int(ClientMessage::Type::ListEvents));
+}
+
+void tst_MessageDecoder::eventsParameterDecodes()
+{
+    const auto entries = decodeEventsParameter(QStringLiteral("notice,history.*"));
+    QCOMPARE(std::get<QStringList>(entries),
+             (QStringList{QStringLiteral("notice"), QStringLiteral("history.*")}));
+    for (const QString &bad :
+         {QString(), QStringLiteral(","), QStringLiteral("a,,b"), QStringLiteral("a,")}) {
+        const auto refused = decodeEventsParameter(bad);
+        const auto *error = std::get_if<DecodeError>(&refused);
+        QVERIFY2(error, qPrintable(bad));
+        QCOMPARE(error->code, ErrorCode::BadMessage);
+    }
 }
 
 void tst_MessageDecoder::validMessageDecodes_data()

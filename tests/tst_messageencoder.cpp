@@ -92,6 +92,7 @@ private Q_SLOTS:
     void authResultEncodesAsSpecExample();
     void errorEncodesAsSpecExample();
     void errorCarriesIdWhenKnown();
+    void eventMessagesEncode();
     void helloCarriesLimits();
     void resultPayloadIsValueOrFailure();
     void restCommandBodyEncodes();
@@ -292,6 +293,20 @@ void tst_MessageEncoder::errorCarriesIdWhenKnown()
                   R"("message":"Unknown message type: x"})"));
 }
 
+void tst_MessageEncoder::eventMessagesEncode()
+{
+    QCOMPARE(Encoder::event(QStringLiteral("notice"), 7, R"({"n":1,"text":"hi"})"),
+             QByteArray(R"({"data":{"n":1,"text":"hi"},"event":"notice","seq":7,"type":"event"})"));
+    QCOMPARE(Encoder::streamedEvent(QStringLiteral("notice"), 7, "{}"),
+             QByteArray("event: notice\nid: 7\ndata: {}\n\n"));
+    QCOMPARE(Encoder::subscriptions(true, 3, {QStringLiteral("a.*"), QStringLiteral("b")}),
+             spec(R"({"type":"subscribed","id":3,"events":["a.*","b"]})"));
+    QCOMPARE(Encoder::subscriptions(false, QStringLiteral("u"), {}),
+             spec(R"({"type":"unsubscribed","id":"u","events":[]})"));
+    QCOMPARE(Encoder::events(1, QJsonArray()), spec(R"({"type":"events","id":1,"events":[]})"));
+    QCOMPARE(Encoder::restEventList(QJsonArray()), spec(R"({"events":[]})"));
+}
+
 void tst_MessageEncoder::helloCarriesLimits()
 {
     HelloInfo info;
@@ -304,7 +319,7 @@ void tst_MessageEncoder::helloCarriesLimits()
     QCOMPARE(Encoder::hello(info),
              spec(R"({"type":"hello","protocol":1,"server":"CommandBridge/0.1.0",)"
                   R"("session_id":"5f0c","auth_required":false,"limits":{"max_message_bytes":)"
-                  R"(1048576,"max_in_flight":32,"max_timeout_ms":600000}})"));
+                  R"(1048576,"max_in_flight":32,"max_timeout_ms":600000},"features":["events"]})"));
 
     info.authRequired = true;
     info.maxMessageBytes = 4096;
@@ -313,7 +328,7 @@ void tst_MessageEncoder::helloCarriesLimits()
     QCOMPARE(Encoder::hello(info),
              spec(R"({"type":"hello","protocol":1,"server":"CommandBridge/0.1.0",)"
                   R"("session_id":"5f0c","auth_required":true,"limits":{"max_message_bytes":)"
-                  R"(4096,"max_in_flight":2,"max_timeout_ms":1500}})"));
+                  R"(4096,"max_in_flight":2,"max_timeout_ms":1500},"features":["events"]})"));
 }
 
 void tst_MessageEncoder::resultPayloadIsValueOrFailure()

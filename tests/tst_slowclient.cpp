@@ -399,6 +399,7 @@ private Q_SLOTS:
 
     void pausedClientKeepsServerMemoryFlat_data();
     void pausedClientKeepsServerMemoryFlat();
+    void pausedSubscriberGetsTheNewestNoticeInFlatMemory();
     void clientAboveHardLimitIsDisconnected();
     void clientBackUnderHardLimitInTimeStaysConnected();
     void clientThatKeepsUpReceivesEveryProgress_data();
@@ -652,6 +653,75 @@ void tst_SlowClient::pausedClientKeepsServerMemoryFlat()
                           {QStringLiteral("success"), true},
                           {QStringLiteral("result"),
                            QJsonObject{{QStringLiteral("updates"), floodUpdates}}}}));
+}
+
+void tst_SlowClient::pausedSubscriberGetsTheNewestNoticeInFlatMemory()
+{
+    const QString notice = QStringLiteral("notice");
+    QVERIFY(m_fixture->registry()->registerEvent(
+        EventDescriptor{notice, QStringLiteral("A numbered notice"), {}, EventScope::Global}));
+    QVERIFY(m_fixture->listen());
+    RawWebSocketClient client;
+    QVERIFY(openRaw(client));
+    client.sendJson(QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribe")},
+                                {QStringLiteral("id"), QStringLiteral("s")},
+                                {QStringLiteral("events"), QJsonArray{notice}}});
+    QTRY_VERIFY(!client.find(QStringLiteral("subscribed"), QStringLiteral("s")).isEmpty());
+    client.pause();
+
+    const qint64 before = residentKiB();
+    QVERIFY(before > 0);
+    const bool peakReset = resetPeakResident();
+    QElapsedTimer elapsed;
+    elapsed.start();
+    // From the app's thread, which returns to its event loop now and then as a GUI thread does.
+    for (int n = 1; n <= floodUpdates; ++n) {
+        QVERIFY(m_fixture->registry()->publishEvent(
+            notice, QJsonObject{{QStringLiteral("n"), n}, {QStringLiteral("text"), notice}}));
+        if (n % 1000 == 0)
+            QCoreApplication::processEvents();
+    }
+    const qint64 publishMs = elapsed.elapsed();
+    // Read before the client resumes: what it then stores of the notices is the test's, not the
+    // server's. The peak covers the notices on their way to a network thread, too.
+    const qint64 after = residentKiB();
+    const qint64 peak = peakReset ? std::max(procStatusKiB("VmHWM"), after) : after;
+    qInfo().noquote() << floodUpdates << "notices published in" << publishMs
+                      << "ms to a paused subscriber; resident growth" << mebibytes(after - before)
+                      << "peak growth" << mebibytes(peak - before);
+    if (residentSizeIsMeaningful) {
+        QVERIFY2(peak - before < 16 * 1024,
+                 qPrintable(QStringLiteral("resident memory peaked ") + mebibytes(peak - before) +
+                            QStringLiteral(" above its start")));
+    }
+    QCOMPARE(m_fixture->server()->connectionCount(), 1);
+
+    client.resume();
+    const auto lastArrived = [&] {
+        const QList<QJsonObject> &messages = client.messages();
+        return !messages.isEmpty() && messages.last()
+                                              .value(QStringLiteral("data"))
+                                              .toObject()
+                                              .value(QStringLiteral("n")) == floodUpdates;
+    };
+    QVERIFY(runEventLoopUntil(lastArrived, 60000));
+    qint64 lastSeq = 0;
+    int received = 0;
+    for (const QJsonObject &message : client.messages()) {
+        if (message.value(QStringLiteral("type")) != QStringLiteral("event"))
+            continue;
+        ++received;
+        const qint64 seq = message.value(QStringLiteral("seq")).toInteger();
+        QVERIFY2(seq > lastSeq, "seq must rise");
+        // Coalescing keeps the newest: an event's seq is its publication's number.
+        QCOMPARE(message.value(QStringLiteral("data")).toObject().value(QStringLiteral("n")),
+                 QJsonValue(seq));
+        lastSeq = seq;
+    }
+    QCOMPARE(lastSeq, qint64(floodUpdates));
+    QVERIFY(received < floodUpdates);
+    qInfo().noquote() << "the subscriber then read" << received << "of" << floodUpdates
+                      << "notices, the newest last";
 }
 
 void tst_SlowClient::clientAboveHardLimitIsDisconnected()

@@ -1,10 +1,12 @@
 #include "democommands.h"
 
+#include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandbuilder.h>
 #include <CommandBridge/session.h>
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QTimer>
 
@@ -21,6 +23,7 @@ Q_LOGGING_CATEGORY(lcDemo, "commandbridge.demo")
 constexpr qint64 mebibyte = 1024 * 1024;
 constexpr int summaryWordsPerTurn = 4;
 constexpr qsizetype maxSummaryLength = 500;
+constexpr qint64 broadcastSlice = 1000;
 
 /// The session key holding the conversation: a JSON array of {"text": ...} turns.
 QString historyKey()
@@ -100,6 +103,7 @@ void historyAdd(CommandContext &context)
         turns = history.size();
         state.insert(historyKey(), history);
     });
+    context.publishEvent(u"history.changed"_s, QJsonObject{{u"turns"_s, turns}});
     context.succeed(QJsonObject{{u"turns"_s, turns}});
 }
 
@@ -151,9 +155,36 @@ void compact(CommandContext &context)
     // Reported after the update: progress signals must not be emitted under the session's lock.
     for (qsizetype i = 1; i <= compacted; ++i)
         context.reportProgress(u"summarised %1/%2"_s.arg(i).arg(compacted), 100.0 * i / compacted);
+    if (compacted > 0)
+        context.publishEvent(u"history.changed"_s, QJsonObject{{u"turns"_s, turnsAfter}});
     context.succeed(QJsonObject{{u"compacted"_s, compacted > 0},
                                 {u"turns_compacted"_s, compacted},
                                 {u"turns_after"_s, turnsAfter}});
+}
+
+/// Publishes notices \a first to \a repeat, a slice per pass of the event loop so that the GUI
+/// thread stays responsive and a cancel is seen between slices.
+void publishNotices(CommandContext *context, const QString &text, qint64 first, qint64 repeat)
+{
+    if (context->isCancelled())
+        return;
+    const qint64 last = std::min(repeat, first + broadcastSlice - 1);
+    for (qint64 n = first; n <= last; ++n)
+        context->publishEvent(u"notice"_s, QJsonObject{{u"text"_s, text}, {u"n"_s, n}});
+    if (last == repeat) {
+        context->succeed(QJsonObject{{u"published"_s, repeat}});
+        return;
+    }
+    QTimer::singleShot(0, context, [context, text, last, repeat] {
+        publishNotices(context, text, last + 1, repeat);
+    });
+}
+
+void broadcast(CommandContext &context)
+{
+    const QJsonObject args = context.args();
+    publishNotices(&context, args.value(u"text"_s).toString(), 1,
+                   args.value(u"repeat"_s).toInteger(1));
 }
 
 void fail(CommandContext &context)
@@ -198,6 +229,34 @@ constexpr const char *compactSchema = R"({
     },
     "additionalProperties": false
 })";
+constexpr const char *broadcastSchema = R"({
+    "type": "object",
+    "properties": {
+        "text": {"type": "string", "minLength": 1, "maxLength": 10000},
+        "repeat": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}
+    },
+    "required": ["text"],
+    "additionalProperties": false
+})";
+constexpr const char *noticeSchema = R"({
+    "type": "object",
+    "properties": {"text": {"type": "string"}, "n": {"type": "integer", "minimum": 1}},
+    "required": ["text", "n"]
+})";
+constexpr const char *historyChangedSchema = R"({
+    "type": "object",
+    "properties": {"turns": {"type": "integer", "minimum": 0}},
+    "required": ["turns"]
+})";
+constexpr const char *statsSchema = R"({
+    "type": "object",
+    "properties": {
+        "connections": {"type": "integer", "minimum": 0},
+        "sessions": {"type": "integer", "minimum": 0},
+        "in_flight": {"type": "integer", "minimum": 0}
+    },
+    "required": ["connections", "sessions", "in_flight"]
+})";
 constexpr const char *failSchema = R"({
     "type": "object",
     "properties": {
@@ -211,6 +270,15 @@ void add(CommandRegistry &registry, CommandBuilder &command)
 {
     if (!command.registerIn(registry))
         qCCritical(lcDemo) << "Cannot register a demo command:" << command.errorString();
+}
+
+void declare(CommandRegistry &registry, const QString &name, const QString &description,
+             const char *dataSchema, EventScope scope)
+{
+    const EventDescriptor event{name, description, QJsonDocument::fromJson(dataSchema).object(),
+                                scope};
+    if (!registry.registerEvent(event))
+        qCCritical(lcDemo) << "Cannot declare a demo event:" << registry.errorString();
 }
 
 } // namespace
@@ -255,11 +323,38 @@ void registerDemoCommands(CommandRegistry &registry)
             .mode(ExecutionMode::Synchronous)
             .requiresSession()
             .handler(compact));
+    add(registry, CommandBuilder(u"broadcast"_s)
+                      .description(u"Publishes 'repeat' notice events with 'text'"_s)
+                      .args(broadcastSchema)
+                      .mode(ExecutionMode::EventLoop)
+                      .handler(broadcast));
     add(registry, CommandBuilder(u"fail"_s)
                       .description(u"Fails with the given code and message"_s)
                       .args(failSchema)
                       .mode(ExecutionMode::Synchronous)
                       .handler(fail));
+
+    declare(registry, u"notice"_s, u"A notice, published by the broadcast command"_s, noticeSchema,
+            EventScope::Global);
+    declare(registry, u"history.changed"_s,
+            u"The session's history changed (history.add, compact)"_s, historyChangedSchema,
+            EventScope::Session);
+    declare(registry, u"stats"_s, u"The server's counts, once a second while subscribed"_s,
+            statsSchema, EventScope::Global);
+}
+
+void publishStats(CommandRegistry &registry, CommandBridgeServer &server)
+{
+    auto *timer = new QTimer(&server);
+    timer->setInterval(1s);
+    QObject::connect(timer, &QTimer::timeout, &server, [&registry, &server] {
+        if (!registry.hasEventSubscribers(u"stats"_s))
+            return;
+        registry.publishEvent(u"stats"_s, QJsonObject{{u"connections"_s, server.connectionCount()},
+                                                      {u"sessions"_s, server.sessionCount()},
+                                                      {u"in_flight"_s, server.inFlightCount()}});
+    });
+    timer->start();
 }
 
 } // namespace CommandBridge::Demo

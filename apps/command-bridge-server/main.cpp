@@ -311,6 +311,7 @@ int main(int argc, char *argv[])
     options.tls = tls;
 
     CommandBridgeServer server(&registry);
+    Demo::publishStats(registry, server);
     server.setOptions(options);
     // The library refuses a non-loopback address without a token (spec 7) and says why.
     if (!server.listen(address, static_cast<quint16>(*port))) {

@@ -1,7 +1,9 @@
 #include <CommandBridge/commandcontext.h>
 #include <CommandBridge/session.h>
 
+#include "commandregistry_p.h"
 #include "commandrun_p.h"
+#include "eventbus_p.h"
 #include "logging_p.h"
 
 #include <cmath>
@@ -64,6 +66,22 @@ void CommandContext::reportProgress(const QString &message, double percent)
     if (percent >= 0.0 && std::isfinite(percent))
         progress.percent = percent;
     d->report(progress);
+}
+
+bool CommandContext::publishEvent(const QString &event, const QJsonObject &data,
+                                  const QString &coalescingKey)
+{
+    EventBus &events = *d->registry()->events;
+    if (events.scopeOf(event) == EventScope::Session) {
+        const QString session = sessionId();
+        if (session.isEmpty()) {
+            qCWarning(lcEvents) << "not published:" << event << "is a session event and"
+                                << d->command() << "runs without a session";
+            return false;
+        }
+        return events.publish(event, session, data, coalescingKey);
+    }
+    return events.publish(event, QString(), data, coalescingKey);
 }
 
 void CommandContext::succeed(const QJsonValue &value)

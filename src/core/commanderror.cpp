@@ -6,7 +6,7 @@ namespace CommandBridge {
 namespace {
 
 /// The last value of ErrorCode: update it when appending one.
-constexpr ErrorCode lastErrorCode = ErrorCode::MethodNotAllowed;
+constexpr ErrorCode lastErrorCode = ErrorCode::UnknownEvent;
 
 } // namespace
 
@@ -51,6 +51,8 @@ QString errorCodeString(ErrorCode code)
         return QStringLiteral("not_found");
     case ErrorCode::MethodNotAllowed:
         return QStringLiteral("method_not_allowed");
+    case ErrorCode::UnknownEvent:
+        return QStringLiteral("unknown_event");
     }
     return QStringLiteral("internal");
 }
@@ -69,6 +71,7 @@ int httpStatusForErrorCode(ErrorCode code)
         return 403;
     case ErrorCode::UnknownCommand:
     case ErrorCode::NotFound:
+    case ErrorCode::UnknownEvent:
         return 404;
     case ErrorCode::MethodNotAllowed:
         return 405;

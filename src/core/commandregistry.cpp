@@ -3,6 +3,7 @@
 
 #include "commandregistry_p.h"
 #include "commandrun_p.h"
+#include "eventbus_p.h"
 #include "logging_p.h"
 #include "protocol_p.h"
 #include "schemavalidator_p.h"
@@ -56,6 +57,7 @@ std::vector<std::pair<QString, QJsonValue>> propertyDefaults(const QJsonObject &
 CommandRegistryPrivate::CommandRegistryPrivate(CommandRegistry *q)
     : q(q)
     , home(HandOff::current())
+    , events(std::make_shared<EventBus>())
     , pool(std::make_unique<QThreadPool>())
 {
     pool->setObjectName(QStringLiteral("CommandBridge worker pool"));
@@ -128,6 +130,48 @@ bool CommandRegistry::registerCommand(const CommandDescriptor &descriptor)
     d->errorString.clear();
     qCDebug(lcRegistry) << "registered" << descriptor.name;
     return true;
+}
+
+bool CommandRegistry::registerEvent(const EventDescriptor &descriptor)
+{
+    if (std::optional<QString> error = d->events->declare(descriptor)) {
+        d->errorString = *error;
+        return false;
+    }
+    d->errorString.clear();
+    qCDebug(lcEvents) << "declared" << descriptor.name;
+    return true;
+}
+
+bool CommandRegistry::containsEvent(const QString &name) const
+{
+    return d->events->contains(name);
+}
+
+QJsonArray CommandRegistry::describeEvents() const
+{
+    return d->events->describe();
+}
+
+bool CommandRegistry::hasEventSubscribers(const QString &event) const
+{
+    return d->events->hasSubscribers(event);
+}
+
+bool CommandRegistry::publishEvent(const QString &event, const QJsonObject &data,
+                                   const QString &coalescingKey)
+{
+    return d->events->publish(event, QString(), data, coalescingKey);
+}
+
+bool CommandRegistry::publishSessionEvent(const QString &sessionId, const QString &event,
+                                          const QJsonObject &data, const QString &coalescingKey)
+{
+    if (sessionId.isEmpty()) {
+        qCWarning(lcEvents) << "not published:" << event << "needs a session id";
+        return false;
+    }
+    return d->events->publish(event, sessionId, data, coalescingKey);
 }
 
 QString CommandRegistry::errorString() const

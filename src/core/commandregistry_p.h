@@ -14,6 +14,7 @@
 namespace CommandBridge {
 
 class CommandRun;
+class EventBus;
 class SchemaValidator;
 
 class CommandRegistryPrivate
@@ -53,6 +54,8 @@ public:
     const std::shared_ptr<HandOff> home;
     mutable QReadWriteLock lock;
     std::map<QString, std::shared_ptr<const Entry>> commands;
+    /// Before the pool: worker handlers may publish until the pool has waited for them.
+    const std::shared_ptr<EventBus> events;
     std::unique_ptr<QThreadPool> pool;
     std::chrono::milliseconds maxTimeout{std::chrono::minutes(10)};
     QString errorString;

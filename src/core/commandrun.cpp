@@ -356,6 +356,8 @@ void CommandRun::receive(HandOff::Item &&item)
     case HandOff::Kind::Settle:
         run.settle();
         break;
+    case HandOff::Kind::Event: // HandOff gives these to the thread's EventHub
+        break;
     }
 }
 

@@ -69,6 +69,7 @@ public:
     const QJsonValue &requestId() const { return m_request.requestId; }
     std::chrono::milliseconds timeout() const { return m_request.timeout; }
     quint64 serial() const { return m_serial; }
+    CommandRegistryPrivate *registry() const { return m_registry; }
 
     // The front end's side, on the thread that calls start().
     void start(CommandSink *sink);

@@ -1,6 +1,7 @@
 #include "handoff_p.h"
 
 #include "commandrun_p.h"
+#include "eventbus_p.h"
 
 #include <QtCore/QAbstractEventDispatcher>
 #include <QtCore/QBasicTimer>
@@ -171,8 +172,14 @@ void HandOff::deliver()
     }
     // What a delivery posts here (a result after a start, say) waits for the next batch.
     m_delivering = true;
-    for (Item &item : batch)
-        CommandRun::receive(std::move(item));
+    for (Item &item : batch) {
+        if (item.kind == Kind::Event) {
+            const auto &delivery = std::get<EventDelivery>(item.payload);
+            delivery.hub->deliver(*delivery.event);
+        } else {
+            CommandRun::receive(std::move(item));
+        }
+    }
     m_delivering = false;
     const QList<QPointer<QObject>> disposals = std::exchange(m_disposals, {});
     for (const QPointer<QObject> &object : disposals)

@@ -21,12 +21,14 @@ QT_END_NAMESPACE
 namespace CommandBridge {
 
 class CommandRun;
+class EventHub;
 class HandOffReceiver;
+struct PublishedEvent;
 struct CurrentHandOff;
 
 /// One thread's mailbox for running commands: what other threads hand to this one (start a
-/// handler, cancel it, a progress report, a result) waits here and is taken in batches, with at
-/// most one wake-up posted per batch however many commands it carries. It also keeps the
+/// handler, cancel it, a progress report, a result, an event) waits here and is taken in batches,
+/// with at most one wake-up posted per batch however many commands it carries. It also keeps the
 /// timeouts of the commands started on its thread (one timer for all) and deletes their finished
 /// contexts in batches.
 ///
@@ -49,12 +51,20 @@ public:
         HandlerReturned,
         /// A result was given from another thread: the context living here may go.
         Settle,
+        /// An event published on another thread, for this thread's subscribers.
+        Event,
+    };
+    struct EventDelivery
+    {
+        std::shared_ptr<EventHub> hub;
+        std::shared_ptr<const PublishedEvent> event;
     };
     struct Item
     {
         Kind kind;
+        /// Null for an Event.
         std::shared_ptr<CommandRun> run;
-        std::variant<std::monostate, CommandProgress, CommandResult> payload;
+        std::variant<std::monostate, CommandProgress, CommandResult, EventDelivery> payload;
     };
     using Clock = std::chrono::steady_clock;
     /// A deferring thread sends sooner once it holds this many items for one mailbox.

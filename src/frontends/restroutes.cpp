@@ -6,6 +6,7 @@
 #include "admittedhttpsocket_p.h"
 #include "commandregistry_p.h"
 #include "commandrun_p.h"
+#include "eventstream_p.h"
 #include "httpserveradapter_p.h"
 #include "logging_p.h"
 #include "messagedecoder_p.h"
@@ -17,6 +18,7 @@
 #include <QtCore/QMetaEnum>
 #include <QtCore/QPointer>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QUrlQuery>
 #include <QtHttpServer/QHttpServer>
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtHttpServer/QHttpServerResponder>
@@ -225,6 +227,16 @@ void RestRoutes::install(QHttpServer &server)
         [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
             writeJson(responder, 200, m_health ? m_health() : QJsonObject());
         });
+    server.route(
+        QString(Protocol::Path::events), Method::Get,
+        [this](const QHttpServerRequest &, HttpServerAdapter::ResponderArgument responder) {
+            writeJson(responder, 200, Encoder::restEventList(m_registry->describeEvents()));
+        });
+    server.route(
+        QString(Protocol::Path::eventStream), Method::Get,
+        [this](const QHttpServerRequest &request, HttpServerAdapter::ResponderArgument responder) {
+            streamEvents(request, responder);
+        });
     server.route(QString(Protocol::Path::commandRoute), Method::Post,
                  [this](const QString &name, const QHttpServerRequest &request,
                         HttpServerAdapter::ResponderArgument responder) {
@@ -323,9 +335,45 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         delete call;
 }
 
+void RestRoutes::streamEvents(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    const auto refuse = [&](ErrorCode code, const QString &message) {
+        writeJson(responder, httpStatusForErrorCode(code),
+                  Encoder::restErrorBody(errorCodeString(code), message));
+    };
+    if (m_shuttingDown)
+        return refuse(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
+    const QUrlQuery query = request.query();
+    auto entries = decodeEventsParameter(query.queryItemValue(Protocol::Key::events));
+    if (const auto *error = std::get_if<DecodeError>(&entries))
+        return refuse(error->code, error->message);
+    QString sessionId = QString::fromUtf8(request.value("X-Session-Id"));
+    if (sessionId.isEmpty())
+        sessionId = query.queryItemValue(Protocol::Key::session);
+    if (!sessionId.isEmpty() && !isValidSessionId(sessionId)) {
+        return refuse(ErrorCode::BadMessage,
+                      QStringLiteral("The session must match [A-Za-z0-9._-]{1,128}"));
+    }
+    const QStringList &names = std::get<QStringList>(entries);
+    if (const auto refusal = EventSubscription::check(m_registry, names))
+        return refuse(refusal->code, refusal->message);
+    AdmittedHttpSocket *connection = HttpServerAdapter::connectionOf(request, responder);
+    if (!connection) {
+        qCCritical(lcRest) << "no connection found for a request from" << request.remoteAddress();
+        return refuse(ErrorCode::Internal, QStringLiteral("The request's connection is unknown"));
+    }
+    if (!connection->transport())
+        return;
+    new EventStream(m_registry, names, sessionId, std::move(responder), connection,
+                    m_options.outgoingHighWater, m_options.eventStreamKeepAlive, this);
+}
+
 void RestRoutes::shutdown()
 {
     m_shuttingDown = true;
+    const QList<EventStream *> streams = findChildren<EventStream *>(Qt::FindDirectChildrenOnly);
+    for (EventStream *stream : streams)
+        stream->end();
     const QSet<RestCall *> calls = m_calls;
     for (RestCall *call : calls)
         call->command().abort(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));

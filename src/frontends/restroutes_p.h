@@ -50,6 +50,7 @@ public:
 private:
     void runCommand(const QString &name, const QHttpServerRequest &request,
                     QHttpServerResponder &responder, bool stream);
+    void streamEvents(const QHttpServerRequest &request, QHttpServerResponder &responder);
 
     CommandRegistry *m_registry;
     SessionStore *m_sessions;

@@ -128,6 +128,15 @@ void WebSocketConnection::receive(const QString &text)
     case ClientMessage::Type::Ping:
         send(Encoder::pong(message.id));
         break;
+    case ClientMessage::Type::ListEvents:
+        send(Encoder::events(message.id, m_bridge->registry()->describeEvents()));
+        break;
+    case ClientMessage::Type::Subscribe:
+        subscribe(message);
+        break;
+    case ClientMessage::Type::Unsubscribe:
+        unsubscribe(message);
+        break;
     case ClientMessage::Type::Auth:
         authenticate(message);
         break;
@@ -237,6 +246,34 @@ void WebSocketConnection::cancelCommand(const ClientMessage &message)
         return;
     }
     command.cancel();
+}
+
+void WebSocketConnection::subscribe(const ClientMessage &message)
+{
+    if (!m_events)
+        m_events = std::make_unique<EventSubscription>(
+            m_bridge->registry(), static_cast<EventSubscriber *>(this), m_sessionId);
+    if (const auto refusal = m_events->subscribe(message.events)) {
+        send(Encoder::error(refusal->code, refusal->message, message.id));
+        return;
+    }
+    send(Encoder::subscriptions(true, message.id, m_events->entries()));
+}
+
+void WebSocketConnection::unsubscribe(const ClientMessage &message)
+{
+    if (m_events)
+        m_events->unsubscribe(message.events);
+    send(Encoder::subscriptions(false, message.id, m_events ? m_events->entries() : QStringList()));
+}
+
+void WebSocketConnection::eventPublished(const PublishedEvent &event)
+{
+    if (m_closed || m_closing)
+        return;
+    m_outgoing.pushEvent(event.replacementKey,
+                         Encoder::event(event.name, m_events->nextSeq(), event.data));
+    checkBacklog();
 }
 
 void WebSocketConnection::abortAll(ErrorCode code, const QString &message)

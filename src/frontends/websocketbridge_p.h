@@ -3,6 +3,7 @@
 #include <CommandBridge/commandbridgeserver.h>
 
 #include "commandrun_p.h"
+#include "eventbus_p.h"
 #include "messagedecoder_p.h"
 #include "outgoingqueue_p.h"
 
@@ -32,7 +33,7 @@ class WebSocketBridge;
 
 /// One WebSocket client: decodes its messages, runs its commands and is the single way out for
 /// everything sent to it. Owned by the bridge; lives until its socket disconnects.
-class WebSocketConnection : public QObject, private CommandSink
+class WebSocketConnection : public QObject, private CommandSink, private EventSubscriber
 {
     Q_OBJECT
 
@@ -55,6 +56,9 @@ private:
     void authenticate(const ClientMessage &message);
     void runCommand(ClientMessage &&message);
     void cancelCommand(const ClientMessage &message);
+    void subscribe(const ClientMessage &message);
+    void unsubscribe(const ClientMessage &message);
+    void eventPublished(const PublishedEvent &event) override;
     void abortAll(ErrorCode code, const QString &message);
     void send(const QJsonObject &message);
     void send(const QByteArray &message);
@@ -79,6 +83,8 @@ private:
     /// Running commands by request id key; commands without id are only in m_running.
     QHash<RequestIdKey, RunningCommand> m_byId;
     QSet<RunningCommand> m_running;
+    /// Made by the first subscribe: a connection that never subscribes costs nothing more.
+    std::unique_ptr<EventSubscription> m_events;
     bool m_closed = false;
     bool m_closing = false;
 };

@@ -38,6 +38,23 @@ void OutgoingQueue::pushProgress(const void *key, const QByteArray &message)
     enqueue(message, key);
 }
 
+void OutgoingQueue::pushEvent(const QString &replacementKey, const QByteArray &message)
+{
+    if (const auto waiting = m_waitingEvents.find(replacementKey);
+        waiting != m_waitingEvents.end()) {
+        // Removed and queued anew, not replaced in place: `seq` must keep rising on the wire.
+        m_waitingBytes -= waiting.value()->message.size();
+        m_waiting.erase(waiting.value());
+        m_waitingEvents.erase(waiting);
+    } else if (m_waiting.empty() && !transportFull()) {
+        m_writer(message);
+        return;
+    }
+    enqueue(message, nullptr);
+    m_waiting.back().eventKey = replacementKey;
+    m_waitingEvents.insert(replacementKey, std::prev(m_waiting.end()));
+}
+
 void OutgoingQueue::push(const QByteArray &message, const void *finishedKey)
 {
     if (finishedKey)
@@ -51,7 +68,7 @@ void OutgoingQueue::push(const QByteArray &message, const void *finishedKey)
 
 void OutgoingQueue::enqueue(const QByteArray &message, const void *progressKey)
 {
-    m_waiting.push_back(Waiting{message, progressKey});
+    m_waiting.push_back(Waiting{message, progressKey, QString()});
     m_waitingBytes += message.size();
     if (progressKey)
         m_waitingProgress.insert(progressKey, &m_waiting.back());
@@ -63,6 +80,8 @@ void OutgoingQueue::flush()
         Waiting &front = m_waiting.front();
         if (front.progressKey && m_waitingProgress.value(front.progressKey) == &front)
             m_waitingProgress.remove(front.progressKey);
+        if (!front.eventKey.isNull())
+            m_waitingEvents.remove(front.eventKey);
         const QByteArray message = std::move(front.message);
         m_waitingBytes -= message.size();
         m_waiting.pop_front();

@@ -2,6 +2,7 @@
 
 #include <QtCore/QByteArray>
 #include <QtCore/QHash>
+#include <QtCore/QString>
 
 #include <functional>
 #include <list>
@@ -23,7 +24,8 @@ void whenBytesLeave(QTcpSocket *socket, QObject *context, const std::function<vo
 /// The single way out to one client (spec section 8). While the transport keeps up, messages pass
 /// straight through. Once its unsent bytes reach the high-water mark, messages wait here, and a
 /// request's waiting progress is replaced by its newest; nothing else is ever dropped or
-/// reordered. Not thread-safe: used on its connection's thread.
+/// reordered, except that a waiting event gives way to a newer one of its kind. Not thread-safe:
+/// used on its connection's thread.
 class OutgoingQueue
 {
 public:
@@ -35,6 +37,9 @@ public:
 
     /// Progress of the request \a key: may replace that request's progress still waiting here.
     void pushProgress(const void *key, const QByteArray &message);
+    /// An event (spec section 10): while it waits, a newer event with the same \a replacementKey
+    /// (its name and coalescing key) takes its place at the back of the queue.
+    void pushEvent(const QString &replacementKey, const QByteArray &message);
     /// Any other message; \a finishedKey names a request that reports no more progress.
     void push(const QByteArray &message, const void *finishedKey = nullptr);
     /// Hands waiting messages to the transport while it stays below the high-water mark.
@@ -49,6 +54,8 @@ private:
     {
         QByteArray message;
         const void *progressKey = nullptr;
+        /// Null unless it is an event.
+        QString eventKey;
     };
 
     bool transportFull() const { return m_backlog() >= m_highWater; }
@@ -62,6 +69,8 @@ private:
     std::list<Waiting> m_waiting;
     /// Waiting progress by request.
     QHash<const void *, Waiting *> m_waitingProgress;
+    /// Waiting events by replacement key.
+    QHash<QString, std::list<Waiting>::iterator> m_waitingEvents;
     qint64 m_waitingBytes = 0;
 };
 

@@ -99,8 +99,7 @@ std::optional<Refusal> RequestAdmission::checkOrigin(const HttpRequestHead &head
     return forbidden(QStringLiteral("Origin \"%1\" is not allowed").arg(origin));
 }
 
-QString RequestAdmission::presentedUpgradeToken(const QByteArray &authorization,
-                                                const QUrlQuery &query)
+QString RequestAdmission::presentedToken(const QByteArray &authorization, const QUrlQuery &query)
 {
     const QString headerToken = bearerToken(authorization);
     return headerToken.isEmpty() ? query.queryItemValue(QStringLiteral("token"), QUrl::FullyDecoded)
@@ -110,7 +109,7 @@ QString RequestAdmission::presentedUpgradeToken(const QByteArray &authorization,
 bool RequestAdmission::isAuthenticatedUpgrade(const QByteArray &authorization,
                                               const QUrlQuery &query) const
 {
-    return !tokenRequired() || isValidToken(presentedUpgradeToken(authorization, query));
+    return !tokenRequired() || isValidToken(presentedToken(authorization, query));
 }
 
 std::optional<Refusal> RequestAdmission::admit(const HttpRequestHead &head) const
@@ -167,14 +166,17 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
         }
         // No token at the upgrade may still authenticate with an `auth` message; a wrong one may
         // not.
-        const QString presented = presentedUpgradeToken(head.header("authorization"), query);
+        const QString presented = presentedToken(head.header("authorization"), query);
         if (tokenRequired() && !presented.isEmpty() && !isValidToken(presented))
             return unauthorized();
         return std::nullopt;
     }
 
-    if (tokenRequired() && path != Protocol::Path::health &&
-        !isValidToken(bearerToken(head.header("authorization"))))
+    // A browser's EventSource cannot set headers: the event stream may carry the token in its URL.
+    const QString presented = path == Protocol::Path::eventStream
+                                  ? presentedToken(head.header("authorization"), head.query())
+                                  : bearerToken(head.header("authorization"));
+    if (tokenRequired() && path != Protocol::Path::health && !isValidToken(presented))
         return unauthorized();
     // Without a length a body's end is unknown until QHttpServer has buffered all of it.
     if (head.hasHeader("transfer-encoding")) {

@@ -67,7 +67,9 @@ public:
     bool isValidToken(const QString &presented) const;
 
 private:
-    static QString presentedUpgradeToken(const QByteArray &authorization, const QUrlQuery &query);
+    /// The bearer token of \a authorization, else the `token` query item: for WebSocket upgrades
+    /// and the event stream, whose browser clients cannot set headers.
+    static QString presentedToken(const QByteArray &authorization, const QUrlQuery &query);
     std::optional<Refusal> check(const HttpRequestHead &head) const;
     std::optional<Refusal> checkHost(const HttpRequestHead &head) const;
     std::optional<Refusal> checkOrigin(const HttpRequestHead &head) const;

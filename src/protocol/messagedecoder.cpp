@@ -49,6 +49,22 @@ bool isValidId(const QJsonValue &id)
     return isSafeInteger(id);
 }
 
+/// The `events` of subscribe and unsubscribe: a non-empty array of non-empty strings.
+std::optional<DecodeError> decodeEventEntries(const QJsonValue &value, ClientMessage &message)
+{
+    const QString problem = QStringLiteral("\"events\" must be a non-empty array of event names");
+    if (!value.isArray() || value.toArray().isEmpty())
+        return badMessage(problem, message.id);
+    const QJsonArray entries = value.toArray();
+    message.events.reserve(entries.size());
+    for (const QJsonValue &entry : entries) {
+        if (!entry.isString() || entry.toString().isEmpty())
+            return badMessage(problem, message.id);
+        message.events.append(entry.toString());
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 DecodeResult decodeClientMessage(const QByteArray &utf8)
@@ -97,6 +113,14 @@ DecodeResult decodeClientMessage(const QByteArray &utf8)
             return badMessage(QStringLiteral("\"cancel\" needs an \"id\""));
     } else if (typeName == Protocol::Type::listCommands) {
         message.type = ClientMessage::Type::ListCommands;
+    } else if (typeName == Protocol::Type::listEvents) {
+        message.type = ClientMessage::Type::ListEvents;
+    } else if (typeName == Protocol::Type::subscribe || typeName == Protocol::Type::unsubscribe) {
+        message.type = typeName == Protocol::Type::subscribe ? ClientMessage::Type::Subscribe
+                                                             : ClientMessage::Type::Unsubscribe;
+        if (std::optional<DecodeError> error =
+                decodeEventEntries(object.value(Protocol::Key::events), message))
+            return *error;
     } else if (typeName == Protocol::Type::ping) {
         message.type = ClientMessage::Type::Ping;
     } else if (typeName == Protocol::Type::auth) {
@@ -132,6 +156,15 @@ decodeTimeoutParameter(const QString &value)
     if (!ok || milliseconds < 1)
         return badMessage(QStringLiteral("\"timeout_ms\" must be an integer of at least 1"));
     return std::optional<std::chrono::milliseconds>(milliseconds);
+}
+
+std::variant<QStringList, DecodeError> decodeEventsParameter(const QString &value)
+{
+    QStringList entries = value.split(QLatin1Char(','));
+    if (value.isEmpty() || entries.contains(QString()))
+        return badMessage(
+            QStringLiteral("\"events\" must be a comma-separated list of event names"));
+    return entries;
 }
 
 bool isValidSessionId(QStringView id)

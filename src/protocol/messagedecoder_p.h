@@ -8,6 +8,7 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QJsonValue>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 #include <chrono>
 #include <optional>
@@ -18,7 +19,16 @@ namespace CommandBridge {
 /// A client message that passed decoding. Which fields are set depends on type.
 struct ClientMessage
 {
-    enum class Type { Command, Cancel, ListCommands, Ping, Auth };
+    enum class Type {
+        Command,
+        Cancel,
+        ListCommands,
+        Ping,
+        Auth,
+        ListEvents,
+        Subscribe,
+        Unsubscribe
+    };
 
     Type type = Type::Ping;
     /// Undefined when the message had no id.
@@ -28,6 +38,8 @@ struct ClientMessage
     QJsonValue args = QJsonValue(QJsonValue::Undefined);
     std::optional<std::chrono::milliseconds> timeout;
     QString token;
+    /// Subscribe and Unsubscribe: the entries, non-empty strings.
+    QStringList events;
 };
 
 /// Why a message was refused; id is set when one could be read.
@@ -50,6 +62,9 @@ std::variant<QJsonValue, DecodeError> decodeRestArgs(const QByteArray &body);
 /// Decodes the REST `timeout_ms` query value; an empty string means none.
 std::variant<std::optional<std::chrono::milliseconds>, DecodeError>
 decodeTimeoutParameter(const QString &value);
+
+/// Decodes the event stream's `events` query value: a comma-separated list, no empty entry.
+std::variant<QStringList, DecodeError> decodeEventsParameter(const QString &value);
 
 /// True for a session id of `[A-Za-z0-9._-]{1,128}`.
 bool isValidSessionId(QStringView id);

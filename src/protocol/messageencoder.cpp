@@ -219,6 +219,7 @@ QJsonObject hello(const HelloInfo &info)
     object.insert(Protocol::Key::sessionId, info.sessionId);
     object.insert(Protocol::Key::authRequired, info.authRequired);
     object.insert(Protocol::Key::limits, limits);
+    object.insert(Protocol::Key::features, QJsonArray{QString(Protocol::Feature::events)});
     return object;
 }
 
@@ -237,6 +238,42 @@ QJsonObject commands(const QJsonValue &id, const QJsonArray &descriptions)
     QJsonObject object = typed(Protocol::Type::commands, id);
     object.insert(Protocol::Key::commands, descriptions);
     return object;
+}
+
+QJsonObject events(const QJsonValue &id, const QJsonArray &descriptions)
+{
+    QJsonObject object = typed(Protocol::Type::events, id);
+    object.insert(Protocol::Key::events, descriptions);
+    return object;
+}
+
+QJsonObject subscriptions(bool subscribed, const QJsonValue &id, const QStringList &entries)
+{
+    QJsonObject object =
+        typed(subscribed ? Protocol::Type::subscribed : Protocol::Type::unsubscribed, id);
+    object.insert(Protocol::Key::events, QJsonArray::fromStringList(entries));
+    return object;
+}
+
+QByteArray event(const QString &name, quint64 seq, const QByteArray &data)
+{
+    QByteArray out;
+    out.reserve(data.size() + name.size() + 64);
+    out += QByteArrayLiteral("{\"data\":");
+    out += data;
+    out += QByteArrayLiteral(",\"event\":");
+    appendString(out, name);
+    out += QByteArrayLiteral(",\"seq\":");
+    out += QByteArray::number(seq);
+    out += QByteArrayLiteral(",\"type\":\"event\"}");
+    return out;
+}
+
+QByteArray streamedEvent(const QString &name, quint64 seq, const QByteArray &eventJson)
+{
+    return QByteArrayLiteral("event: ") + name.toUtf8() + QByteArrayLiteral("\nid: ") +
+           QByteArray::number(seq) + QByteArrayLiteral("\ndata: ") + eventJson +
+           QByteArrayLiteral("\n\n");
 }
 
 QJsonObject pong(const QJsonValue &id)
@@ -273,6 +310,11 @@ QJsonObject restErrorBody(const QString &code, const QString &message, const QSt
 QJsonObject restCommandList(const QJsonArray &descriptions)
 {
     return QJsonObject{{Protocol::Key::commands, descriptions}};
+}
+
+QJsonObject restEventList(const QJsonArray &descriptions)
+{
+    return QJsonObject{{Protocol::Key::events, descriptions}};
 }
 
 QByteArray serverSentEvent(const char *event, const QByteArray &json)

@@ -8,6 +8,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
+#include <QtCore/QStringList>
 
 #include <chrono>
 
@@ -29,6 +30,14 @@ QJsonObject hello(const HelloInfo &info);
 // `id` is omitted when undefined.
 QJsonObject commands(const QJsonValue &id, const QJsonArray &descriptions);
 QJsonObject pong(const QJsonValue &id);
+QJsonObject events(const QJsonValue &id, const QJsonArray &descriptions);
+/// `subscribed` (or `unsubscribed`) with the connection's whole subscription list.
+QJsonObject subscriptions(bool subscribed, const QJsonValue &id, const QStringList &entries);
+/// The `event` message; \a data is the data object as compact JSON, encoded once per publication.
+QByteArray event(const QString &name, quint64 seq, const QByteArray &data);
+/// One event of the event stream: "event: NAME\nid: SEQ\ndata: EVENT\n\n", \a eventJson being
+/// the `event` message.
+QByteArray streamedEvent(const QString &name, quint64 seq, const QByteArray &eventJson);
 QJsonObject authResult(bool success);
 QJsonObject error(ErrorCode code, const QString &message, const QJsonValue &id);
 
@@ -44,6 +53,8 @@ QJsonObject restErrorBody(const QString &code, const QString &message,
                           const QString &command = QString());
 /// GET /api/v1/commands
 QJsonObject restCommandList(const QJsonArray &descriptions);
+/// GET /api/v1/events
+QJsonObject restEventList(const QJsonArray &descriptions);
 
 /// One Server-Sent Event: "event: NAME\ndata: JSON\n\n", \a json being one line.
 QByteArray serverSentEvent(const char *event, const QByteArray &json);

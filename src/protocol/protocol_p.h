@@ -25,6 +25,13 @@ inline constexpr QLatin1String commands{"commands"};
 inline constexpr QLatin1String pong{"pong"};
 inline constexpr QLatin1String authResult{"auth_result"};
 inline constexpr QLatin1String error{"error"};
+inline constexpr QLatin1String listEvents{"list_events"};
+inline constexpr QLatin1String events{"events"};
+inline constexpr QLatin1String subscribe{"subscribe"};
+inline constexpr QLatin1String subscribed{"subscribed"};
+inline constexpr QLatin1String unsubscribe{"unsubscribe"};
+inline constexpr QLatin1String unsubscribed{"unsubscribed"};
+inline constexpr QLatin1String event{"event"};
 } // namespace Type
 
 namespace Key {
@@ -58,20 +65,36 @@ inline constexpr QLatin1String connections{"connections"};
 inline constexpr QLatin1String sessions{"sessions"};
 inline constexpr QLatin1String inFlight{"in_flight"};
 inline constexpr QLatin1String uptimeMs{"uptime_ms"};
+inline constexpr QLatin1String features{"features"};
+inline constexpr QLatin1String events{"events"};
+inline constexpr QLatin1String event{"event"};
+inline constexpr QLatin1String seq{"seq"};
+inline constexpr QLatin1String data{"data"};
+inline constexpr QLatin1String dataSchema{"data_schema"};
+inline constexpr QLatin1String scope{"scope"};
+inline constexpr QLatin1String session{"session"};
 } // namespace Key
+
+/// What the hello message lists under "features" (spec section 10).
+namespace Feature {
+inline constexpr QLatin1String events{"events"};
+} // namespace Feature
 
 /// The HTTP paths (spec sections 4 and 10), as requests name them and as QHttpServer routes them.
 namespace Path {
 inline constexpr QLatin1String webSocket{"/ws"};
 inline constexpr QLatin1String health{"/api/v1/health"};
 inline constexpr QLatin1String commands{"/api/v1/commands"};
+inline constexpr QLatin1String events{"/api/v1/events"};
+inline constexpr QLatin1String eventStream{"/api/v1/events/stream"};
 /// QHttpServer::route patterns: <arg> is the command's name.
 inline constexpr QLatin1String commandRoute{"/api/v1/commands/<arg>"};
 inline constexpr QLatin1String commandStreamRoute{"/api/v1/commands/<arg>/stream"};
 /// A command's path, run or stream; captures the name.
 inline constexpr QLatin1String commandPattern{"^/api/v1/commands/([^/]+)(/stream)?$"};
 /// Every REST path that has a route, whatever the method: the rest are not_found.
-inline constexpr QLatin1String knownRestPattern{"^/api/v1/(health|commands(/[^/]+(/stream)?)?)$"};
+inline constexpr QLatin1String knownRestPattern{
+    "^/api/v1/(health|commands(/[^/]+(/stream)?)?|events(/stream)?)$"};
 } // namespace Path
 
 } // namespace CommandBridge::Protocol

@@ -50,6 +50,9 @@ struct ServerOptions
     /// disconnected.
     qint64 outgoingHardLimit = 16 * 1024 * 1024;
     std::chrono::milliseconds slowClientTimeout{std::chrono::seconds(10)};
+    /// How often an event stream (GET /api/v1/events/stream) sends a `: keepalive` comment, so
+    /// that proxies do not close it while no event comes.
+    std::chrono::milliseconds eventStreamKeepAlive{std::chrono::seconds(15)};
     /// Serve https:// and wss:// on the same port with this configuration (certificate and key).
     std::optional<QSslConfiguration> tls;
     /// Threads that serve the sockets, each with an epoll event loop (Linux) that costs nothing per

@@ -65,6 +65,13 @@ public:
     void fail(ErrorCode code, const QString &message,
               const QJsonValue &details = QJsonValue(QJsonValue::Undefined));
 
+    /// Publishes \a event, from any thread: a Global event to all its subscribers, a Session
+    /// event to this command's session (false without one). An event published before the result
+    /// reaches every connection that receives both before that result. See
+    /// CommandRegistry::publishEvent().
+    bool publishEvent(const QString &event, const QJsonObject &data,
+                      const QString &coalescingKey = QString());
+
     /// For a context made by createCommand(): runs the handler (or finishes at once when the
     /// request was rejected). Call once, after connecting to the signals.
     void start();

@@ -30,6 +30,8 @@ enum class ErrorCode {
     NotFound,
     /// REST only: a known path with another method (405).
     MethodNotAllowed,
+    /// `subscribe` or the event stream named an undeclared event (404).
+    UnknownEvent,
 };
 
 /// The wire string of \a code, e.g. "invalid_args".

@@ -93,6 +93,26 @@ struct CommandInfo
     QString sessionId;
 };
 
+/// Who receives an event (spec section 10).
+enum class EventScope {
+    /// Every connection subscribed to it.
+    Global,
+    /// The subscribed connections of the one session it is published to.
+    Session,
+};
+
+/// What an event is: everything list_events and GET /api/v1/events tell of it.
+struct EventDescriptor
+{
+    /// Same rules as a command's name; `.` separates the parts that `prefix.*` subscriptions match.
+    QString name;
+    /// One line for humans.
+    QString description;
+    /// JSON Schema (draft 7) of the event's data object. Empty means any object.
+    QJsonObject dataSchema;
+    EventScope scope = EventScope::Global;
+};
+
 class CommandRegistryPrivate;
 
 /// The one source of truth for commands: handlers are registered here once and every front end
@@ -136,6 +156,28 @@ public:
     int inFlightCount() const;
 
     QThreadPool *workerPool() const;
+
+    /// Declares an event. Fails, with errorString() telling why, for a duplicate or malformed name
+    /// or a schema that is not valid JSON Schema. Declare events from the registry's thread.
+    [[nodiscard]] bool registerEvent(const EventDescriptor &descriptor);
+    bool containsEvent(const QString &name) const;
+    /// The list_events entries: name, description, data_schema and scope, sorted by name.
+    QJsonArray describeEvents() const;
+    /// Whether any connection is subscribed to \a event now: for data that is costly to gather.
+    bool hasEventSubscribers(const QString &event) const;
+
+    /// Publishes the Global event \a event with \a data to every subscribed connection, from any
+    /// thread, without waiting. Events published from one thread arrive in that order. Subscribers
+    /// that read slowly get the newest of the events with the same name and \a coalescingKey
+    /// still waiting for them. Without subscribers this costs one lookup. False, with a warning in
+    /// `commandbridge.events`, for an undeclared or Session event, or \a data that does not match
+    /// the event's schema (checked only when someone receives it).
+    bool publishEvent(const QString &event, const QJsonObject &data,
+                      const QString &coalescingKey = QString());
+    /// Publishes the Session event \a event to the connections of session \a sessionId, as
+    /// publishEvent() does. False for an undeclared or Global event or an empty session id.
+    bool publishSessionEvent(const QString &sessionId, const QString &event,
+                             const QJsonObject &data, const QString &coalescingKey = QString());
 
 Q_SIGNALS:
     // Emitted on the thread that serves the command's request (a server's network thread, or
