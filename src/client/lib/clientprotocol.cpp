@@ -53,30 +53,30 @@ QString encodeAuth(const QString &token)
 QString encodeListEvents(int id)
 {
     return encode(
-        QJsonObject{{Protocol::Key::type, Events::Type::listEvents}, {Protocol::Key::id, id}});
+        QJsonObject{{Protocol::Key::type, Protocol::Type::listEvents}, {Protocol::Key::id, id}});
 }
 
 QString encodeSubscribe(int id, const QStringList &events)
 {
-    return encode(QJsonObject{{Protocol::Key::type, Events::Type::subscribe},
+    return encode(QJsonObject{{Protocol::Key::type, Protocol::Type::subscribe},
                               {Protocol::Key::id, id},
-                              {Events::Key::events, QJsonArray::fromStringList(events)}});
+                              {Protocol::Key::events, QJsonArray::fromStringList(events)}});
 }
 
 QString encodeUnsubscribe(int id, const QStringList &events)
 {
-    return encode(QJsonObject{{Protocol::Key::type, Events::Type::unsubscribe},
+    return encode(QJsonObject{{Protocol::Key::type, Protocol::Type::unsubscribe},
                               {Protocol::Key::id, id},
-                              {Events::Key::events, QJsonArray::fromStringList(events)}});
+                              {Protocol::Key::events, QJsonArray::fromStringList(events)}});
 }
 
 bool entryMatches(QStringView entry, QStringView name)
 {
     if (entry == u"*")
         return true;
-    // "history.*" covers every name that starts with "history.".
+    // "history.*" covers every longer name that starts with "history.", as the server matches.
     if (entry.endsWith(u".*"))
-        return name.startsWith(entry.chopped(1));
+        return name.size() >= entry.size() && name.startsWith(entry.chopped(1));
     return entry == name;
 }
 

@@ -23,30 +23,6 @@ inline constexpr QLatin1String unknownId{"unknown_id"};
 inline constexpr QLatin1String unauthorized{"unauthorized"};
 } // namespace Code
 
-/// The events wire (spec section 10).
-// TODO-MERGE: replaced by Protocol::Type and Protocol::Key once the server side names them.
-namespace Events {
-inline constexpr QLatin1String feature{"events"};
-namespace Type {
-inline constexpr QLatin1String listEvents{"list_events"};
-inline constexpr QLatin1String events{"events"};
-inline constexpr QLatin1String subscribe{"subscribe"};
-inline constexpr QLatin1String subscribed{"subscribed"};
-inline constexpr QLatin1String unsubscribe{"unsubscribe"};
-inline constexpr QLatin1String unsubscribed{"unsubscribed"};
-inline constexpr QLatin1String event{"event"};
-} // namespace Type
-namespace Key {
-inline constexpr QLatin1String features{"features"};
-inline constexpr QLatin1String events{"events"};
-inline constexpr QLatin1String event{"event"};
-inline constexpr QLatin1String seq{"seq"};
-inline constexpr QLatin1String data{"data"};
-inline constexpr QLatin1String dataSchema{"data_schema"};
-inline constexpr QLatin1String scope{"scope"};
-} // namespace Key
-} // namespace Events
-
 /// Close code of a connection that failed authentication (spec section 7): not retried.
 inline constexpr int closeCodeUnauthorized = 4001;
 

@@ -13,8 +13,7 @@
 namespace CommandBridge {
 
 namespace Key = Protocol::Key;
-namespace EventType = ClientProtocol::Events::Type;
-namespace EventKey = ClientProtocol::Events::Key;
+namespace Type = Protocol::Type;
 using Stage = EventSubscriptionPrivate::Stage;
 
 namespace {
@@ -31,7 +30,7 @@ QStringList toStringList(const QJsonArray &array)
 /// The event's `seq`, or 0 when the server sent none that the client can count with.
 qint64 seqOf(const QJsonObject &message)
 {
-    const QJsonValue seq = message.value(EventKey::seq);
+    const QJsonValue seq = message.value(Key::seq);
     const double value = seq.toDouble(-1);
     if (!seq.isDouble() || value < 1 || std::trunc(value) != value ||
         value > Protocol::maxSafeInteger)
@@ -120,17 +119,17 @@ void ClientSubscriptions::release()
 
 bool ClientSubscriptions::handleMessage(const QString &type, const QJsonObject &message)
 {
-    if (type == EventType::event) {
+    if (type == Type::event) {
         deliver(message);
         return true;
     }
-    if (type != EventType::subscribed && type != EventType::unsubscribed)
+    if (type != Type::subscribed && type != Type::unsubscribed)
         return false;
     const std::optional<int> id = ClientProtocol::integerId(message);
     if (id)
         m_outstanding.remove(*id);
-    setServerEntries(toStringList(message.value(EventKey::events).toArray()));
-    if (!id || type != EventType::subscribed)
+    setServerEntries(toStringList(message.value(Key::events).toArray()));
+    if (!id || type != Type::subscribed)
         return true;
     const QList<EventSubscription *> subscriptions = m_subscriptions;
     for (EventSubscription *subscription : subscriptions) {
@@ -222,8 +221,8 @@ void ClientSubscriptions::setServerEntries(const QStringList &entries)
 
 void ClientSubscriptions::deliver(const QJsonObject &message)
 {
-    const QString name = message.value(EventKey::event).toString();
-    const QJsonObject data = message.value(EventKey::data).toObject();
+    const QString name = message.value(Key::event).toString();
+    const QJsonObject data = message.value(Key::data).toObject();
     const qint64 seq = seqOf(message);
     qint64 missed = 0;
     if (seq > 0) {

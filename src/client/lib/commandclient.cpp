@@ -20,8 +20,6 @@ namespace CommandBridge {
 namespace Key = Protocol::Key;
 namespace Type = Protocol::Type;
 namespace Code = ClientProtocol::Code;
-namespace EventType = ClientProtocol::Events::Type;
-namespace EventKey = ClientProtocol::Events::Key;
 
 namespace {
 
@@ -149,8 +147,8 @@ void CommandClientPrivate::onTextMessage(const QString &text)
         model->setCommands(message->value(Key::commands).toArray());
     } else if (subscriptions.handleMessage(type, *message)) {
         return;
-    } else if (type == EventType::events) {
-        eventModel->setEvents(message->value(EventKey::events).toArray());
+    } else if (type == Type::events) {
+        eventModel->setEvents(message->value(Key::events).toArray());
     } else if (type == Type::hello) {
         onHello(*message);
     } else if (type == Type::authResult) {
@@ -169,9 +167,8 @@ void CommandClientPrivate::onHello(const QJsonObject &message)
 {
     helloTimer.stop();
     setSessionId(message.value(Key::sessionId).toString());
-    serverHasEvents = message.value(EventKey::features)
-                          .toArray()
-                          .contains(QJsonValue(ClientProtocol::Events::feature));
+    serverHasEvents =
+        message.value(Key::features).toArray().contains(QJsonValue(Protocol::Feature::events));
     if (!message.value(Key::authRequired).toBool()) {
         becomeConnected();
         return;

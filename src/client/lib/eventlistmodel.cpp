@@ -1,6 +1,6 @@
 #include "eventlistmodel.h"
 
-#include "clientprotocol_p.h"
+#include "protocol_p.h"
 
 #include <QtCore/QJsonObject>
 
@@ -10,7 +10,6 @@
 namespace CommandBridge {
 
 namespace Key = Protocol::Key;
-namespace EventKey = ClientProtocol::Events::Key;
 
 namespace {
 
@@ -110,8 +109,8 @@ void EventListModel::setEvents(const QJsonArray &events)
         const QJsonObject event = value.toObject();
         d->rows.push_back(EventRow{event.value(Key::name).toString(),
                                    event.value(Key::description).toString(),
-                                   event.value(EventKey::dataSchema).toObject().toVariantMap(),
-                                   event.value(EventKey::scope).toString()});
+                                   event.value(Key::dataSchema).toObject().toVariantMap(),
+                                   event.value(Key::scope).toString()});
     }
     endResetModel();
     if (rowCount() != oldCount)
