@@ -10,7 +10,7 @@
 
 #include <memory>
 
-Q_MOC_INCLUDE(<CommandBridge / commandclient.h>)
+Q_MOC_INCLUDE("CommandBridge/commandclient.h")
 
 namespace CommandBridge {
 
