@@ -166,7 +166,7 @@ void ConnectionRouterTest::pipelinedRequestsGetResponsesInOrder()
     }
     QCOMPARE(client.responses().at(0).json().value(QLatin1String("status")).toString(),
              QStringLiteral("ok"));
-    QCOMPARE(client.responses().at(1).json().value(QLatin1String("commands")).toArray().size(), 7);
+    QCOMPARE(client.responses().at(1).json().value(QLatin1String("commands")).toArray().size(), 8);
     QCOMPARE(client.responses().at(2).json().value(QLatin1String("status")).toString(),
              QStringLiteral("ok"));
     QVERIFY(client.pending().isEmpty());

@@ -238,7 +238,8 @@ void DemoServerTest::webSocketClientSeesHello()
     QVERIFY2(!QUuid::fromString(sessionId).isNull(), qPrintable(sessionId));
     QJsonObject expected = object(
         R"({"type":"hello","protocol":1,"server":"CommandBridge/0.1.0","auth_required":false,)"
-        R"("limits":{"max_message_bytes":1048576,"max_in_flight":32,"max_timeout_ms":600000}})");
+        R"("limits":{"max_message_bytes":1048576,"max_in_flight":32,"max_timeout_ms":600000},)"
+        R"("features":["events"]})");
     expected.insert(QStringLiteral("session_id"), sessionId);
     QCOMPARE(hello, expected);
 }

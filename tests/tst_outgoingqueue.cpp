@@ -94,6 +94,9 @@ private Q_SLOTS:
     void flushWithNothingWaitingWritesNothing();
     void unsentBytesAreWaitingPlusBacklog();
     void millionProgressReportsKeepQueueBounded();
+    void eventsPassStraightThroughBelowHighWater();
+    void waitingEventGivesWayToTheNewestOfItsKind();
+    void eventsNeverOvertakeOrDropOtherMessages();
 };
 
 void tst_OutgoingQueue::messagesPassStraightThroughBelowHighWater()
@@ -489,6 +492,62 @@ void tst_OutgoingQueue::millionProgressReportsKeepQueueBounded()
         QCOMPARE(messagesOf(transport.written, requests[k]),
                  QList<QByteArray>{progress(requests[k], newest[k])});
     }
+}
+
+void tst_OutgoingQueue::eventsPassStraightThroughBelowHighWater()
+{
+    FakeTransport transport;
+    OutgoingQueue queue(transport.writer(), transport.backlogSource(), highWater);
+    queue.pushEvent(QStringLiteral("notice"), "n1");
+    queue.pushEvent(QStringLiteral("notice"), "n2");
+    QCOMPARE(transport.written, (QList<QByteArray>{"n1", "n2"}));
+}
+
+void tst_OutgoingQueue::waitingEventGivesWayToTheNewestOfItsKind()
+{
+    FakeTransport transport;
+    transport.backlog = highWater;
+    OutgoingQueue queue(transport.writer(), transport.backlogSource(), highWater);
+    const QString notice = QStringLiteral("notice");
+    const QString stats = QStringLiteral("stats");
+    const QString keyed = QStringLiteral("notice\nk");
+    queue.pushEvent(notice, "notice 1");
+    queue.pushEvent(stats, "stats 2");
+    queue.pushEvent(keyed, "notice k 3");
+    queue.pushEvent(notice, "notice 4");
+    for (int seq = 5; seq <= 1000; ++seq)
+        queue.pushEvent(stats, "stats " + QByteArray::number(seq));
+    QCOMPARE(queue.waitingBytes(), qint64(QByteArray("notice k 3notice 4stats 1000").size()));
+
+    transport.backlog = 0;
+    queue.flush();
+    // The newest of each kind, each at the place of its newest: what leaves keeps rising.
+    QCOMPARE(transport.written, (QList<QByteArray>{"notice k 3", "notice 4", "stats 1000"}));
+    QCOMPARE(queue.waitingBytes(), 0);
+    // Once written, an event is no longer waiting: the next one of its kind queues anew.
+    transport.backlog = highWater;
+    queue.pushEvent(notice, "notice 1001");
+    transport.backlog = 0;
+    queue.flush();
+    QCOMPARE(transport.written.last(), QByteArray("notice 1001"));
+}
+
+void tst_OutgoingQueue::eventsNeverOvertakeOrDropOtherMessages()
+{
+    FakeTransport transport;
+    transport.backlog = highWater;
+    OutgoingQueue queue(transport.writer(), transport.backlogSource(), highWater);
+    const Request a{'a'};
+    const QString notice = QStringLiteral("notice");
+    queue.pushEvent(notice, "notice 1");
+    queue.pushProgress(&a, progress(a, 1));
+    queue.push(result(a), &a);
+    queue.pushEvent(notice, "notice 2");
+    queue.push("pong");
+    transport.backlog = 0;
+    queue.flush();
+    QCOMPARE(transport.written,
+             (QList<QByteArray>{progress(a, 1), result(a), "notice 2", "pong"}));
 }
 
 QTEST_APPLESS_MAIN(tst_OutgoingQueue)

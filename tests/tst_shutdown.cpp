@@ -581,6 +581,8 @@ void tst_Shutdown::shutdownFinishedComesAfterGraceWhenAClientStopsReading()
         stalled.send(frame);
     }
     QTRY_COMPARE(answered->load(), 16);
+    // With network threads the results are then still on their way to the socket's thread.
+    QTRY_COMPARE(m_fixture->server()->inFlightCount(), 0);
     QCOMPARE(m_fixture->server()->connectionCount(), 1);
 
     QSignalSpy finished(m_fixture->server(), &CommandBridgeServer::shutdownFinished);

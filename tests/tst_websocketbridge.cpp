@@ -225,7 +225,7 @@ void tst_WebSocketBridge::helloComesFirstWithExactFields()
                           R"("session_id":")" +
                           sessionId.toUtf8() +
                           R"(","auth_required":false,"limits":{"max_message_bytes":1048576,)"
-                          R"("max_in_flight":32,"max_timeout_ms":600000}})"));
+                          R"("max_in_flight":32,"max_timeout_ms":600000},"features":["events"]})"));
     static const QRegularExpression uuid(
         QStringLiteral("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
                        "[0-9a-fA-F]{12}$"));

@@ -41,7 +41,7 @@ std::optional<QString> EventBus::declare(const EventDescriptor &descriptor)
         return QStringLiteral("Invalid event name \"%1\": use 1 to 128 of [A-Za-z0-9._-]")
             .arg(descriptor.name);
     }
-    auto declared = std::make_shared<Declared>();
+    auto declared = std::make_unique<Declared>();
     auto compiled = SchemaValidator::compile(descriptor.dataSchema);
     if (auto *error = std::get_if<QString>(&compiled)) {
         return QStringLiteral("Event \"%1\" has an invalid schema: %2")
@@ -63,11 +63,11 @@ std::optional<QString> EventBus::declare(const EventDescriptor &descriptor)
     return std::nullopt;
 }
 
-std::shared_ptr<EventBus::Declared> EventBus::find(const QString &name) const
+EventBus::Declared *EventBus::find(const QString &name) const
 {
     QReadLocker locker(&m_lock);
     const auto found = m_events.find(name);
-    return found == m_events.end() ? nullptr : found->second;
+    return found == m_events.end() ? nullptr : found->second.get();
 }
 
 QJsonArray EventBus::describe() const
@@ -88,14 +88,14 @@ QJsonArray EventBus::describe() const
 
 bool EventBus::hasSubscribers(const QString &name) const
 {
-    const std::shared_ptr<Declared> declared = find(name);
+    const Declared *declared = find(name);
     return declared && declared->interest.load(std::memory_order_relaxed) > 0;
 }
 
 bool EventBus::publish(const QString &name, const QString &sessionId, const QJsonObject &data,
                        const QString &coalescingKey)
 {
-    const std::shared_ptr<Declared> declared = find(name);
+    const Declared *declared = find(name);
     if (!declared) {
         qCWarning(lcEvents) << "not published: no event" << name << "is declared";
         return false;

@@ -4,6 +4,7 @@
 #include <CommandBridge/commandregistry.h>
 
 #include <QtCore/QByteArray>
+#include <QtCore/QHash>
 #include <QtCore/QReadWriteLock>
 #include <QtCore/QSet>
 #include <QtCore/QString>
@@ -68,7 +69,7 @@ public:
     /// Global for an undeclared event: publish() tells that one.
     EventScope scopeOf(const QString &name) const
     {
-        const std::shared_ptr<Declared> declared = find(name);
+        const Declared *declared = find(name);
         return declared ? declared->descriptor.scope : EventScope::Global;
     }
     QJsonArray describe() const;
@@ -83,7 +84,8 @@ public:
 private:
     friend class EventSubscription;
 
-    std::shared_ptr<Declared> find(const QString &name) const;
+    /// Declared events are never removed: the pointer stays valid as long as the bus.
+    Declared *find(const QString &name) const;
     void addEntry(const QString &entry);
     void removeEntry(const QString &entry);
     /// The calling thread's hub, made on first use.
@@ -91,7 +93,8 @@ private:
     void dropHubIfIdle(const std::shared_ptr<EventHub> &hub);
 
     mutable QReadWriteLock m_lock;
-    std::map<QString, std::shared_ptr<Declared>> m_events;
+    /// A map, not a QHash: hashing a QString costs more than the few comparisons of a lookup here.
+    std::map<QString, std::unique_ptr<Declared>> m_events;
     /// Every connection's subscription entries, counted.
     QHash<QString, int> m_entries;
     std::vector<std::shared_ptr<EventHub>> m_hubs;

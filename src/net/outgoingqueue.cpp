@@ -43,8 +43,8 @@ void OutgoingQueue::pushEvent(const QString &replacementKey, const QByteArray &m
     if (const auto waiting = m_waitingEvents.find(replacementKey);
         waiting != m_waitingEvents.end()) {
         // Removed and queued anew, not replaced in place: `seq` must keep rising on the wire.
-        m_waitingBytes -= waiting.value()->message.size();
-        m_waiting.erase(waiting.value());
+        m_waitingBytes -= waiting->second->message.size();
+        m_waiting.erase(waiting->second);
         m_waitingEvents.erase(waiting);
     } else if (m_waiting.empty() && !transportFull()) {
         m_writer(message);
@@ -52,7 +52,7 @@ void OutgoingQueue::pushEvent(const QString &replacementKey, const QByteArray &m
     }
     enqueue(message, nullptr);
     m_waiting.back().eventKey = replacementKey;
-    m_waitingEvents.insert(replacementKey, std::prev(m_waiting.end()));
+    m_waitingEvents.emplace(replacementKey, std::prev(m_waiting.end()));
 }
 
 void OutgoingQueue::push(const QByteArray &message, const void *finishedKey)
@@ -81,7 +81,7 @@ void OutgoingQueue::flush()
         if (front.progressKey && m_waitingProgress.value(front.progressKey) == &front)
             m_waitingProgress.remove(front.progressKey);
         if (!front.eventKey.isNull())
-            m_waitingEvents.remove(front.eventKey);
+            m_waitingEvents.erase(front.eventKey);
         const QByteArray message = std::move(front.message);
         m_waitingBytes -= message.size();
         m_waiting.pop_front();

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <list>
+#include <map>
 
 QT_BEGIN_NAMESPACE
 class QObject;
@@ -69,8 +70,8 @@ private:
     std::list<Waiting> m_waiting;
     /// Waiting progress by request.
     QHash<const void *, Waiting *> m_waitingProgress;
-    /// Waiting events by replacement key.
-    QHash<QString, std::list<Waiting>::iterator> m_waitingEvents;
+    /// Waiting events by replacement key; a map: there are few, and hashing a QString costs more.
+    std::map<QString, std::list<Waiting>::iterator> m_waitingEvents;
     qint64 m_waitingBytes = 0;
 };
 
