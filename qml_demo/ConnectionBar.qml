@@ -10,6 +10,9 @@ Rectangle {
     required property CommandClient client
     property alias url: urlField.text
     property alias token: tokenField.text
+    // The server's latest `stats` event data and in-flight history, for the live figure.
+    property alias stats: statsFigure.stats
+    property alias statsHistory: statsFigure.history
 
     function toggleConnection() {
         if (client.state === CommandClient.Disconnected) {
@@ -108,6 +111,11 @@ Rectangle {
 
         Item { Layout.fillWidth: true }
 
+        StatsFigure {
+            id: statsFigure
+            objectName: "statsFigure"
+            Layout.rightMargin: 8
+        }
         StatusPill {
             id: status
             objectName: "connectionStatus"

@@ -1,8 +1,8 @@
 import QtQuick
 import QtQuick.Controls.Basic
 
-// The command-bridge-panel window. `demo` fills it with a few calls, one of them long, so the
-// panel can be seen (and screenshotted) at work.
+// The command-bridge-panel window. `demo` fills it with a few calls, one of them long, and
+// watches the demo server's events, so the panel can be seen (and screenshotted) at work.
 ApplicationWindow {
     id: window
 
@@ -19,9 +19,13 @@ ApplicationWindow {
         if (demoDone)
             return;
         demoDone = true;
+        // Subscribed before the commands that publish go out: the server handles a connection's
+        // messages in order.
+        panel.eventLog.chosen = ["history.changed", "notice", "stats"];
         panel.run("hash", { mebibytes: 16 });
-        panel.run("echo", { greeting: "hello", tags: ["qml", "demo"] });
         panel.run("fail", { code: "not_found", message: "No record with id 42" });
+        panel.run("broadcast", { text: "Deploy finished", repeat: 3 });
+        panel.run("history.add", { text: "Summarise the release notes" });
         panel.run("hash", { mebibytes: 1024 });
         panel.selectedCommand = "count";
         panel.form.field("to").setValue(200);

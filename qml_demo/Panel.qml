@@ -3,8 +3,9 @@ import QtQuick.Layouts
 import QtQuick.Controls.Basic
 import CommandBridge
 
-// The whole panel: connection bar, command list, args form and activity. It owns its
-// CommandClient, so a test can create one against any bridge.
+// The whole panel: connection bar (with the server's live `stats`), command list, args form,
+// activity and event log. It owns its CommandClient, so a test can create one against any
+// bridge.
 Pane {
     id: panel
 
@@ -19,6 +20,13 @@ Pane {
     property alias calls: callModel
     property int runningCount: 0
     readonly property int finishedCount: callModel.count - runningCount
+    property alias eventLog: eventLog
+    property alias statsSubscription: statsSubscription
+    // The latest `stats` event data, null until one arrives on the current connection.
+    property var stats: null
+    // in_flight of the latest `stats` events, oldest first.
+    property var inFlightHistory: []
+    property int maxStatsSamples: 40
 
     // Runs \a name and lists the call; the form's Run button comes through here too.
     function run(name, args) {
@@ -64,6 +72,25 @@ Pane {
     ListModel {
         id: callModel
     }
+    // Shares the connection with the event log's subscription: choosing `stats` there too adds
+    // nothing on the wire.
+    EventSubscription {
+        id: statsSubscription
+        client: client
+        // Only from a server that declares it: another would answer unknown_event.
+        events: client.events.count > 0 && client.events.indexOf("stats") >= 0 ? ["stats"] : []
+        onEventReceived: (name, data) => {
+            panel.stats = data;
+            panel.inFlightHistory = panel.inFlightHistory.concat([data.in_flight])
+                                                             .slice(-panel.maxStatsSamples);
+        }
+        onActiveChanged: {
+            if (!active) {
+                panel.stats = null;
+                panel.inFlightHistory = [];
+            }
+        }
+    }
 
     ColumnLayout {
         anchors.fill: parent
@@ -73,6 +100,8 @@ Pane {
             id: connectionBar
             Layout.fillWidth: true
             client: client
+            stats: panel.stats
+            statsHistory: panel.inFlightHistory
         }
 
         RowLayout {
@@ -98,12 +127,25 @@ Pane {
                          ? client.commands.get(client.commands.indexOf(commandList.selected)) : ({})
                 onRunRequested: (name, args) => lastCall = panel.run(name, args)
             }
-            CallList {
+            ColumnLayout {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                calls: callModel
-                runningCount: panel.runningCount
-                onClearRequested: panel.clearFinished()
+                spacing: 16
+
+                CallList {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    calls: callModel
+                    runningCount: panel.runningCount
+                    onClearRequested: panel.clearFinished()
+                }
+                EventLog {
+                    id: eventLog
+                    objectName: "eventLog"
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 300
+                    client: client
+                }
             }
         }
     }

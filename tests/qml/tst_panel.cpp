@@ -16,7 +16,8 @@ using namespace Qt::StringLiterals;
 // The panel's QML is a static plugin (qml_demo/CMakeLists.txt).
 Q_IMPORT_QML_PLUGIN(CommandBridgePanelPlugin)
 
-/// Starts a bridge with the demo commands on 127.0.0.1, port 0, for the panel tests. QML sees its
+/// Starts a bridge with the demo commands and events on 127.0.0.1, port 0, for the panel and
+/// EventSubscription tests. QML sees its
 /// URL as `bridgeUrl` and this object as `bridge` (for its in-flight count).
 class PanelTestSetup : public QObject
 {
@@ -37,6 +38,8 @@ public Q_SLOTS:
         m_server = std::make_unique<CommandBridge::CommandBridgeServer>(m_registry.get());
         if (!m_server->listen(QHostAddress::LocalHost, 0))
             qFatal("Cannot start the bridge: %s", qPrintable(m_server->errorString()));
+        // The `stats` event, as the demo server publishes it, for the panel's live figure.
+        CommandBridge::Demo::publishStats(*m_registry, *m_server);
     }
 
     void qmlEngineAvailable(QQmlEngine *engine)

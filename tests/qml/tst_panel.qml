@@ -206,6 +206,88 @@ Item {
             tryVerify(() => bridge.inFlightCount() === 0, 5000, "the server still runs the count");
         }
 
+        function chooseEvent(panel, name) {
+            let chip = null;
+            tryVerify(() => (chip = findChild(panel, "eventChip_" + name)) !== null, 5000, name);
+            mouseClick(chip);
+            verify(chip.checked);
+        }
+
+        function test_eventLogShowsChosenEventsNewestFirst() {
+            const panel = connectedPanel();
+            const log = panel.eventLog;
+            chooseEvent(panel, "notice");
+            compare(log.chosen, ["notice"]);
+            tryCompare(log.subscription, "active", true);
+            compare(findChild(panel, "subscriptionStatus").text, "Live");
+
+            panel.run("broadcast", { text: "from the test", repeat: 3 });
+            tryCompare(log.entries, "count", 3);
+            compare(log.receivedCount, 3);
+            const newest = log.entries.get(0);
+            const oldest = log.entries.get(2);
+            compare(newest.name, "notice");
+            verify(newest.seq > oldest.seq, newest.seq + " after " + oldest.seq);
+            verify(newest.payload.indexOf("\"n\":3") >= 0, newest.payload);
+            tryVerify(() => findChild(panel, "event_" + newest.seq) !== null);
+
+            // Unchosen: nothing more arrives, and the client unsubscribed.
+            mouseClick(findChild(panel, "eventChip_notice"));
+            compare(log.chosen, []);
+            tryVerify(() => panel.client.subscriptions.indexOf("notice") < 0);
+            const call = panel.run("broadcast", { text: "unseen" });
+            tryCompare(call, "state", CommandCall.Succeeded);
+            compare(log.receivedCount, 3);
+        }
+
+        function test_eventLogKeepsTheNewest200() {
+            const panel = connectedPanel();
+            const log = panel.eventLog;
+            chooseEvent(panel, "notice");
+            tryCompare(log.subscription, "active", true);
+            const call = panel.run("broadcast", { text: "many", repeat: 250 });
+            tryCompare(call, "state", CommandCall.Succeeded);
+            tryVerify(() => log.receivedCount + log.missedCount === 250, 10000);
+            tryCompare(log.entries, "count", 200);
+            verify(log.entries.get(0).payload.indexOf("\"n\":250") >= 0, log.entries.get(0).payload);
+        }
+
+        function test_gapInSeqIsMarkedInTheLog() {
+            const panel = connectedPanel();
+            const log = panel.eventLog;
+            chooseEvent(panel, "notice");
+            tryCompare(log.subscription, "active", true);
+            // What the client emits when seq jumps (tst_commandclientevents covers the jump).
+            log.subscription.eventsMissed(4);
+            tryCompare(log.entries, "count", 1);
+            compare(log.entries.get(0).kind, "gap");
+            compare(log.entries.get(0).missed, 4);
+            compare(log.missedCount, 4);
+            tryVerify(() => findChild(panel, "gap_0") !== null);
+        }
+
+        function test_unknownEventIsShownOnTheLog() {
+            const panel = connectedPanel();
+            const log = panel.eventLog;
+            log.chosen = ["no.such.event"];
+            tryCompare(log.subscription, "errorCode", "unknown_event");
+            tryCompare(findChild(panel, "subscriptionStatus"), "text", "unknown_event");
+            verify(findChild(panel, "subscriptionError").visible);
+        }
+
+        function test_statsDriveTheHeaderFigure() {
+            const panel = connectedPanel();
+            const figure = findChild(panel, "statsFigure");
+            tryVerify(() => figure.visible, 5000, "a stats event arrives once a second");
+            compare(findChild(panel, "statConnections").text, String(panel.stats.connections));
+            verify(panel.stats.connections >= 1);
+            compare(findChild(panel, "statInFlight").text, String(panel.stats.in_flight));
+            verify(panel.inFlightHistory.length >= 1);
+
+            mouseClick(findChild(panel, "connectButton"));
+            tryVerify(() => !figure.visible);
+        }
+
         // Thousands of progress messages update bindings, not a model: the event loop keeps turning.
         function test_staysResponsiveUnderAProgressStorm() {
             const panel = connectedPanel();

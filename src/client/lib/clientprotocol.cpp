@@ -1,5 +1,6 @@
 #include "clientprotocol_p.h"
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonParseError>
 #include <QtCore/QUrlQuery>
@@ -47,6 +48,36 @@ QString encodeAuth(const QString &token)
 {
     return encode(
         QJsonObject{{Protocol::Key::type, Protocol::Type::auth}, {Protocol::Key::token, token}});
+}
+
+QString encodeListEvents(int id)
+{
+    return encode(
+        QJsonObject{{Protocol::Key::type, Protocol::Type::listEvents}, {Protocol::Key::id, id}});
+}
+
+QString encodeSubscribe(int id, const QStringList &events)
+{
+    return encode(QJsonObject{{Protocol::Key::type, Protocol::Type::subscribe},
+                              {Protocol::Key::id, id},
+                              {Protocol::Key::events, QJsonArray::fromStringList(events)}});
+}
+
+QString encodeUnsubscribe(int id, const QStringList &events)
+{
+    return encode(QJsonObject{{Protocol::Key::type, Protocol::Type::unsubscribe},
+                              {Protocol::Key::id, id},
+                              {Protocol::Key::events, QJsonArray::fromStringList(events)}});
+}
+
+bool entryMatches(QStringView entry, QStringView name)
+{
+    if (entry == u"*")
+        return true;
+    // "history.*" covers every longer name that starts with "history.", as the server matches.
+    if (entry.endsWith(u".*"))
+        return name.size() >= entry.size() && name.startsWith(entry.chopped(1));
+    return entry == name;
 }
 
 std::optional<QJsonObject> decode(const QString &text)

@@ -8,6 +8,7 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QLatin1String>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 #include <QtCore/QUrl>
 
 #include <optional>
@@ -29,11 +30,17 @@ QString encodeCommand(int id, const QString &command, const QJsonObject &args, i
 QString encodeCancel(int id);
 QString encodeListCommands(int id);
 QString encodeAuth(const QString &token);
+QString encodeListEvents(int id);
+QString encodeSubscribe(int id, const QStringList &events);
+QString encodeUnsubscribe(int id, const QStringList &events);
 
 /// The JSON object of a text frame; nullopt if it is not one.
 std::optional<QJsonObject> decode(const QString &text);
 /// The message's `id` when it is an integer (the only kind this client sends).
 std::optional<int> integerId(const QJsonObject &message);
+
+/// Whether a subscription entry (an exact name, `prefix.*` or `*`) covers the event \a name.
+bool entryMatches(QStringView entry, QStringView name);
 
 /// \a base with its `session` query item set to \a sessionId (kept as is when empty).
 QUrl withSession(const QUrl &base, const QString &sessionId);

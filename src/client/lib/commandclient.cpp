@@ -64,6 +64,8 @@ CommandClientPrivate::CommandClientPrivate(CommandClient *client)
     : q(client)
     , url(QStringLiteral("ws://127.0.0.1:8080/ws"))
     , model(new CommandListModel(client))
+    , eventModel(new EventListModel(client))
+    , subscriptions(*this)
 {
     reconnectTimer.setSingleShot(true);
     QObject::connect(&reconnectTimer, &QTimer::timeout, q, [this] {
@@ -143,6 +145,10 @@ void CommandClientPrivate::onTextMessage(const QString &text)
         onResult(*message);
     } else if (type == Type::commands) {
         model->setCommands(message->value(Key::commands).toArray());
+    } else if (subscriptions.handleMessage(type, *message)) {
+        return;
+    } else if (type == Type::events) {
+        eventModel->setEvents(message->value(Key::events).toArray());
     } else if (type == Type::hello) {
         onHello(*message);
     } else if (type == Type::authResult) {
@@ -161,6 +167,8 @@ void CommandClientPrivate::onHello(const QJsonObject &message)
 {
     helloTimer.stop();
     setSessionId(message.value(Key::sessionId).toString());
+    serverHasEvents =
+        message.value(Key::features).toArray().contains(QJsonValue(Protocol::Feature::events));
     if (!message.value(Key::authRequired).toBool()) {
         becomeConnected();
         return;
@@ -180,9 +188,14 @@ void CommandClientPrivate::becomeConnected()
     setErrorString(QString());
     setState(CommandClient::Connected);
     send(ClientProtocol::encodeListCommands(nextId++));
+    if (serverHasEvents)
+        send(ClientProtocol::encodeListEvents(nextId++));
+    else
+        eventModel->setEvents(QJsonArray());
     const QList<CommandCall *> waiting = std::exchange(pending, {});
     for (CommandCall *call : waiting)
         sendCommand(call);
+    subscriptions.connectionReady();
     Q_EMIT q->connected();
 }
 
@@ -213,6 +226,8 @@ void CommandClientPrivate::onError(const QJsonObject &message)
     if (code == Code::unknownId)
         return;
     const std::optional<int> id = ClientProtocol::integerId(message);
+    if (id && subscriptions.handleError(*id, code, text))
+        return;
     if (CommandCall *call = id ? inFlight.take(*id) : nullptr) {
         CommandCallPrivate::get(call)->fail(CommandCall::Failed, code, text);
         return;
@@ -249,6 +264,7 @@ void CommandClientPrivate::onSocketGone(const QString &reason, bool retry)
         setState(CommandClient::Disconnected);
         setSessionId(QString());
     }
+    subscriptions.connectionLost();
     failUnfinished(wasConnected
                        ? QStringLiteral("The connection to the server was lost: %1").arg(reason)
                        : QStringLiteral("Could not connect to the server: %1").arg(reason));
@@ -395,6 +411,7 @@ CommandClient::~CommandClient()
     d->reconnectTimer.stop();
     d->helloTimer.stop();
     d->ticker.stop();
+    d->subscriptions.release();
     const QList<CommandCall *> calls = std::exchange(d->calls, {});
     d->pending.clear();
     d->inFlight.clear();
@@ -448,6 +465,16 @@ QString CommandClient::sessionId() const
 CommandListModel *CommandClient::commands() const
 {
     return d->model;
+}
+
+EventListModel *CommandClient::events() const
+{
+    return d->eventModel;
+}
+
+QStringList CommandClient::subscriptions() const
+{
+    return d->subscriptions.serverEntries();
 }
 
 QList<CommandCall *> CommandClient::calls() const
@@ -525,6 +552,7 @@ void CommandClient::disconnectFromServer()
     d->authPending = false;
     d->setState(Disconnected);
     d->setSessionId(QString());
+    d->subscriptions.connectionLost();
     d->failUnfinished(QStringLiteral("Disconnected from the server"));
     if (wasConnected)
         Q_EMIT disconnected();
@@ -538,6 +566,11 @@ CommandCall *CommandClient::run(const QString &name, const QVariantMap &args, in
 CommandCall *CommandClient::run(const QString &name, const QJsonObject &args, int timeoutMs)
 {
     return d->run(name, args, timeoutMs);
+}
+
+EventSubscription *CommandClient::subscribe(const QStringList &events)
+{
+    return new EventSubscription(this, events, this);
 }
 
 void CommandClient::clearFinished()

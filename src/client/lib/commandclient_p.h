@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clientsubscriptions_p.h"
 #include "commandclient.h"
 
 #include <QtCore/QHash>
@@ -50,6 +51,7 @@ public:
     CommandClient::State state = CommandClient::Disconnected;
     QString sessionId;
     CommandListModel *model;
+    EventListModel *eventModel;
     bool autoReconnect = true;
     QString errorString;
 
@@ -70,6 +72,10 @@ public:
     /// Run while Connecting: sent once hello arrives.
     QList<CommandCall *> pending;
     int nextId = 1;
+
+    /// hello listed the "events" feature: list_events is understood.
+    bool serverHasEvents = false;
+    ClientSubscriptions subscriptions;
 };
 
 } // namespace CommandBridge

@@ -3,11 +3,14 @@
 #include <CommandBridge/commandbridgeclient_export.h>
 #include <CommandBridge/commandcall.h>
 #include <CommandBridge/commandlistmodel.h>
+#include <CommandBridge/eventlistmodel.h>
+#include <CommandBridge/eventsubscription.h>
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 #include <QtCore/QUrl>
 #include <QtCore/QVariantMap>
 #include <QtQml/QQmlListProperty>
@@ -21,17 +24,20 @@ class CommandClientPrivate;
 
 /// Speaks protocol v1 to a CommandBridge server over WebSocket: connects (optionally with a
 /// token), keeps the session across dropped connections, lists the server's commands and runs
-/// them as CommandCall objects. Usable from C++ and, as `import CommandBridge`, from QML.
+/// them as CommandCall objects, lists its events and delivers those its EventSubscription objects
+/// ask for. Usable from C++ and, as `import CommandBridge`, from QML.
 ///
 /// Reconnecting: once connected, a dropped connection is retried with exponential backoff
 /// (250 ms doubling up to 5 s, without limit) joining the same session (`?session=`), until
 /// disconnectFromServer() is called or the server refuses the token (HTTP 401, close 4001). Calls
 /// running when the connection drops finish as CommandCall::Disconnected: the server cancels them
-/// when their connection closes.
+/// when their connection closes. Event subscriptions belong to the connection on the server: the
+/// client subscribes its EventSubscription objects again after every reconnect.
 ///
 /// Ownership: owned by its parent (or the QML engine when created in QML); it owns its calls and
-/// its command model. Threads: create and use it on one thread with an event loop (in QML apps,
-/// the GUI thread).
+/// its command and event models. It does not own the EventSubscription objects that use it
+/// (except those subscribe() made, which are its children). Threads: create and use it on one
+/// thread with an event loop (in QML apps, the GUI thread).
 class COMMANDBRIDGECLIENT_EXPORT CommandClient : public QObject
 {
     Q_OBJECT
@@ -42,6 +48,8 @@ class COMMANDBRIDGECLIENT_EXPORT CommandClient : public QObject
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(QString sessionId READ sessionId NOTIFY sessionIdChanged)
     Q_PROPERTY(CommandBridge::CommandListModel *commands READ commands CONSTANT)
+    Q_PROPERTY(CommandBridge::EventListModel *events READ events CONSTANT)
+    Q_PROPERTY(QStringList subscriptions READ subscriptions NOTIFY subscriptionsChanged)
     Q_PROPERTY(QQmlListProperty<CommandBridge::CommandCall> calls READ callList NOTIFY callsChanged)
     Q_PROPERTY(
         bool autoReconnect READ autoReconnect WRITE setAutoReconnect NOTIFY autoReconnectChanged)
@@ -57,7 +65,8 @@ public:
     Q_ENUM(State)
 
     explicit CommandClient(QObject *parent = nullptr);
-    /// Closes the connection. Calls still running are destroyed without emitting finished().
+    /// Closes the connection. Calls still running are destroyed without emitting finished();
+    /// subscriptions still using the client are left with a null client().
     ~CommandClient() override;
 
     /// The WebSocket URL, default ws://127.0.0.1:8080/ws. A `session` query item joins that
@@ -79,6 +88,15 @@ public:
 
     /// The server's commands, refreshed after every hello. Owned by the client.
     CommandListModel *commands() const;
+
+    /// The server's declared events (`list_events`), refreshed after every hello from a server
+    /// whose hello lists the "events" feature; empty otherwise. Owned by the client.
+    EventListModel *events() const;
+
+    /// The connection's subscription entries as the server last confirmed them (its answers
+    /// list them all, sorted): the union of what the active subscriptions asked for. Empty while
+    /// not connected.
+    QStringList subscriptions() const;
 
     /// Every call not yet deleted by clearFinished(), oldest first.
     QList<CommandCall *> calls() const;
@@ -110,6 +128,11 @@ public:
     /// C++ overload taking JSON args.
     CommandCall *run(const QString &name, const QJsonObject &args, int timeoutMs = 0);
 
+    /// Subscribes to \a events (exact names, `prefix.*` or `*`): a shorthand for an
+    /// EventSubscription with this client and \a events, made a child of the client. Delete it to
+    /// unsubscribe. Never returns null.
+    EventSubscription *subscribe(const QStringList &events);
+
     /// Deletes the calls that have finished (later, from the event loop, so a QML delegate or a
     /// slot still using one is safe) and removes them from calls().
     Q_INVOKABLE void clearFinished();
@@ -120,6 +143,13 @@ Q_SIGNALS:
     /// An open connection closed; state() tells whether a reconnect follows.
     void disconnected();
 
+    /// An event arrived for any subscription of this client, in the order the server sent it.
+    /// \a seq counts the events of the current connection, from 1 after every (re)connect.
+    void eventReceived(const QString &name, const QJsonObject &data, qint64 seq);
+    /// `seq` jumped: the server left out \a count events on this connection (it coalesces them for
+    /// a client that reads too slowly, newest wins). Emitted before the event that follows them.
+    void eventsMissed(qint64 count);
+
     void urlChanged();
     void tokenChanged();
     void stateChanged();
@@ -127,6 +157,7 @@ Q_SIGNALS:
     void callsChanged();
     void autoReconnectChanged();
     void errorStringChanged();
+    void subscriptionsChanged();
 
 private:
     friend class CommandClientPrivate;
