@@ -264,9 +264,8 @@ public:
     valijson::constraints::Constraint *make(const Adapter &value) const override
     {
         const std::string format = value.asString();
-        const SchemaPattern &pattern =
-            knownPattern(m_patterns, formatPattern(QString::fromStdString(format)));
-        return new FormatKeyword(&pattern, format);
+        const QString source = formatPattern(QString::fromStdString(format));
+        return new FormatKeyword(&knownPattern(m_patterns, source), format);
     }
 
 private:
