@@ -389,12 +389,13 @@ void RestRoutes::streamEvents(const QHttpServerRequest &request, QHttpServerResp
     if (m_shuttingDown)
         return refuse(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
     const QUrlQuery query = request.query();
-    auto entries = decodeEventsParameter(query.queryItemValue(Protocol::Key::events));
+    auto entries =
+        decodeEventsParameter(query.queryItemValue(Protocol::Key::events, QUrl::FullyDecoded));
     if (const auto *error = std::get_if<DecodeError>(&entries))
         return refuse(error->code, error->message);
     QString sessionId = QString::fromUtf8(request.value(sessionHeader));
     if (sessionId.isEmpty())
-        sessionId = query.queryItemValue(Protocol::Key::session);
+        sessionId = query.queryItemValue(Protocol::Key::session, QUrl::FullyDecoded);
     if (!sessionId.isEmpty() && !isValidSessionId(sessionId)) {
         return refuse(ErrorCode::BadMessage,
                       QStringLiteral("The session must match [A-Za-z0-9._-]{1,128}"));

@@ -12,22 +12,30 @@ HttpRequestFramer::HttpRequestFramer(Admission admission)
 
 void HttpRequestFramer::frame(QByteArray fresh, const Consumer &consumer)
 {
-    while (!fresh.isEmpty() && !m_refusal) {
+    // A head split across reads: at most maxRequestHeadBytes to join.
+    if (!m_partialHead.isEmpty())
+        fresh.prepend(std::exchange(m_partialHead, QByteArray()));
+    // Framed from an offset: copying the rest after every request would make a read of many
+    // pipelined requests quadratic.
+    qsizetype at = 0;
+    while (at < fresh.size() && !m_refusal) {
+        const qsizetype left = fresh.size() - at;
         if (m_bodyRemaining > 0) {
-            const qint64 taken = std::min<qint64>(m_bodyRemaining, fresh.size());
+            const qint64 taken = std::min<qint64>(m_bodyRemaining, left);
             m_bodyRemaining -= taken;
             Piece body;
-            body.bytes = fresh.left(taken);
+            body.bytes = fresh.mid(at, taken);
             body.endsRequest = m_bodyRemaining == 0;
-            fresh.remove(0, taken);
+            at += taken;
             consumer(std::move(body));
             continue;
         }
-        m_partialHead += fresh;
-        fresh.clear();
-        const ParsedRequestHead parsed = parseRequestHead(m_partialHead, maxRequestHeadBytes);
-        if (parsed.status == ParsedRequestHead::Status::Incomplete)
+        const QByteArray rest = QByteArray::fromRawData(fresh.constData() + at, left);
+        const ParsedRequestHead parsed = parseRequestHead(rest, maxRequestHeadBytes);
+        if (parsed.status == ParsedRequestHead::Status::Incomplete) {
+            m_partialHead = fresh.mid(at);
             return;
+        }
         m_refusal = parsed.status == ParsedRequestHead::Status::Complete
                         ? m_admission(parsed.head)
                         : std::optional<Refusal>(unreadableHeadRefusal(parsed.status));
@@ -36,17 +44,14 @@ void HttpRequestFramer::frame(QByteArray fresh, const Consumer &consumer)
         // says, a body whose end only another parser would know is never framed.
         if (!m_refusal && (parsed.head.hasHeader("transfer-encoding") || (length && *length < 0)))
             m_refusal = unreadableHeadRefusal(ParsedRequestHead::Status::Malformed);
-        if (m_refusal) {
-            m_partialHead.clear();
+        if (m_refusal)
             return;
-        }
         m_bodyRemaining = length.value_or(0);
-        fresh = m_partialHead.mid(parsed.head.length);
-        m_partialHead.truncate(parsed.head.length);
         Piece head;
         head.head = &parsed.head;
-        head.bytes = std::exchange(m_partialHead, QByteArray());
+        head.bytes = fresh.mid(at, parsed.head.length);
         head.endsRequest = m_bodyRemaining == 0;
+        at += parsed.head.length;
         consumer(std::move(head));
     }
 }

@@ -89,6 +89,8 @@ void beginStream(QHttpServerResponder &responder, const QByteArray &contentType)
     responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
     responder.writeHeaders(
         {{"Content-Type", contentType}, {"Cache-Control", "no-cache"}, {"Connection", "close"}});
+    // Qt 6.4 sends the blank line that ends the headers with the first body bytes: send it now.
+    responder.writeBody(QByteArray());
 #endif
 }
 
