@@ -192,7 +192,7 @@ void EventHub::deliver(const PublishedEvent &event)
     const bool nested = std::exchange(m_delivering, true);
     // By index: a subscriber may subscribe others (appended) or go (nulled) meanwhile.
     for (std::size_t i = 0; i < m_subscriptions.size(); ++i) {
-        EventSubscription *subscription = m_subscriptions[i];
+        ConnectionSubscription *subscription = m_subscriptions[i];
         if (subscription && subscription->matches(event))
             subscription->subscriber()->eventPublished(event);
     }
@@ -203,24 +203,24 @@ void EventHub::deliver(const PublishedEvent &event)
                           m_subscriptions.end());
 }
 
-EventSubscription::EventSubscription(CommandRegistry *registry, EventSubscriber *subscriber,
-                                     QString sessionId)
+ConnectionSubscription::ConnectionSubscription(CommandRegistry *registry,
+                                               EventSubscriber *subscriber, QString sessionId)
     : m_registry(registry)
     , m_bus(CommandRegistryPrivate::get(registry)->events)
     , m_subscriber(subscriber)
     , m_sessionId(std::move(sessionId))
 {}
 
-EventSubscription::~EventSubscription()
+ConnectionSubscription::~ConnectionSubscription()
 {
     for (const QString &entry : m_entries)
         m_bus->removeEntry(entry);
     detach();
 }
 
-std::optional<EventSubscription::Refusal> EventSubscription::check(CommandRegistry *registry,
-                                                                   const QStringList &entries,
-                                                                   const std::set<QString> &held)
+std::optional<ConnectionSubscription::Refusal>
+ConnectionSubscription::check(CommandRegistry *registry, const QStringList &entries,
+                              const std::set<QString> &held)
 {
     const EventBus &bus = *CommandRegistryPrivate::get(registry)->events;
     std::set<QString> all = held;
@@ -239,7 +239,8 @@ std::optional<EventSubscription::Refusal> EventSubscription::check(CommandRegist
     return std::nullopt;
 }
 
-std::optional<EventSubscription::Refusal> EventSubscription::subscribe(const QStringList &entries)
+std::optional<ConnectionSubscription::Refusal>
+ConnectionSubscription::subscribe(const QStringList &entries)
 {
     if (std::optional<Refusal> refusal = check(m_registry, entries, m_entries))
         return refusal;
@@ -251,7 +252,7 @@ std::optional<EventSubscription::Refusal> EventSubscription::subscribe(const QSt
     return std::nullopt;
 }
 
-void EventSubscription::unsubscribe(const QStringList &entries)
+void ConnectionSubscription::unsubscribe(const QStringList &entries)
 {
     for (const QString &entry : entries) {
         if (m_entries.erase(entry))
@@ -261,7 +262,7 @@ void EventSubscription::unsubscribe(const QStringList &entries)
         detach();
 }
 
-bool EventSubscription::matches(const PublishedEvent &event) const
+bool ConnectionSubscription::matches(const PublishedEvent &event) const
 {
     if (!event.sessionId.isEmpty() && event.sessionId != m_sessionId)
         return false;
@@ -270,7 +271,7 @@ bool EventSubscription::matches(const PublishedEvent &event) const
     });
 }
 
-void EventSubscription::attach()
+void ConnectionSubscription::attach()
 {
     if (m_hub || m_entries.empty())
         return;
@@ -278,7 +279,7 @@ void EventSubscription::attach()
     m_hub->m_subscriptions.push_back(this);
 }
 
-void EventSubscription::detach()
+void ConnectionSubscription::detach()
 {
     if (!m_hub)
         return;

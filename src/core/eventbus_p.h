@@ -20,7 +20,7 @@
 namespace CommandBridge {
 
 class EventHub;
-class EventSubscription;
+class ConnectionSubscription;
 class HandOff;
 class SchemaValidator;
 
@@ -82,7 +82,7 @@ public:
     static bool entryMatches(const QString &entry, const QString &name);
 
 private:
-    friend class EventSubscription;
+    friend class ConnectionSubscription;
 
     /// Declared events are never removed: the pointer stays valid as long as the bus.
     Declared *find(const QString &name) const;
@@ -114,10 +114,10 @@ public:
     bool isIdle() const { return m_subscriptions.empty(); }
 
 private:
-    friend class EventSubscription;
+    friend class ConnectionSubscription;
 
     const std::shared_ptr<HandOff> m_home;
-    std::vector<EventSubscription *> m_subscriptions;
+    std::vector<ConnectionSubscription *> m_subscriptions;
     /// A subscription that goes while events are delivered leaves a hole, removed afterwards.
     bool m_delivering = false;
 };
@@ -125,7 +125,7 @@ private:
 /// One connection's subscription list and event counter: the matcher that the WebSocket and
 /// SSE front ends share. Lives on the connection's thread; attaches to that thread's hub on its
 /// first entry and detaches when it has none or goes.
-class EventSubscription
+class ConnectionSubscription
 {
 public:
     struct Refusal
@@ -138,10 +138,11 @@ public:
     static constexpr std::size_t maxEntries = 256;
 
     /// \a sessionId selects the Session events it receives; empty for none.
-    EventSubscription(CommandRegistry *registry, EventSubscriber *subscriber, QString sessionId);
-    ~EventSubscription();
-    EventSubscription(const EventSubscription &) = delete;
-    EventSubscription &operator=(const EventSubscription &) = delete;
+    ConnectionSubscription(CommandRegistry *registry, EventSubscriber *subscriber,
+                           QString sessionId);
+    ~ConnectionSubscription();
+    ConnectionSubscription(const ConnectionSubscription &) = delete;
+    ConnectionSubscription &operator=(const ConnectionSubscription &) = delete;
 
     /// What subscribe() would refuse \a entries for on a connection that holds \a held entries.
     static std::optional<Refusal> check(CommandRegistry *registry, const QStringList &entries,

@@ -28,7 +28,7 @@ class EventStream : public QObject, private EventSubscriber
     Q_OBJECT
 
 public:
-    /// Starts streaming at once the events of \a entries, which EventSubscription::check()
+    /// Starts streaming at once the events of \a entries, which ConnectionSubscription::check()
     /// accepted, to \a connection, which is live.
     EventStream(CommandRegistry *registry, const QStringList &entries, const QString &sessionId,
                 QHttpServerResponder &&responder, AdmittedHttpSocket *connection, qint64 highWater,
@@ -45,7 +45,7 @@ private:
 
     QPointer<QTcpSocket> m_socket;
     std::optional<QHttpServerResponder> m_responder;
-    EventSubscription m_subscription;
+    ConnectionSubscription m_subscription;
     OutgoingQueue m_events;
     QBasicTimer m_keepAlive;
 };

@@ -401,7 +401,7 @@ void RestRoutes::streamEvents(const QHttpServerRequest &request, QHttpServerResp
                       QStringLiteral("The session must match [A-Za-z0-9._-]{1,128}"));
     }
     const QStringList &names = std::get<QStringList>(entries);
-    if (const auto refusal = EventSubscription::check(m_registry, names))
+    if (const auto refusal = ConnectionSubscription::check(m_registry, names))
         return refuse(refusal->code, refusal->message);
     AdmittedHttpSocket *connection = HttpServerAdapter::connectionOf(request, responder);
     if (!connection) {

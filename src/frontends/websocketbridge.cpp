@@ -251,7 +251,7 @@ void WebSocketConnection::cancelCommand(const ClientMessage &message)
 void WebSocketConnection::subscribe(const ClientMessage &message)
 {
     if (!m_events)
-        m_events = std::make_unique<EventSubscription>(
+        m_events = std::make_unique<ConnectionSubscription>(
             m_bridge->registry(), static_cast<EventSubscriber *>(this), m_sessionId);
     if (const auto refusal = m_events->subscribe(message.events)) {
         send(Encoder::error(refusal->code, refusal->message, message.id));

@@ -84,7 +84,7 @@ private:
     QHash<RequestIdKey, RunningCommand> m_byId;
     QSet<RunningCommand> m_running;
     /// Made by the first subscribe: a connection that never subscribes costs nothing more.
-    std::unique_ptr<EventSubscription> m_events;
+    std::unique_ptr<ConnectionSubscription> m_events;
     bool m_closed = false;
     bool m_closing = false;
 };
