@@ -89,6 +89,9 @@ void beginStream(QHttpServerResponder &responder, const QByteArray &contentType)
     responder.writeStatusLine(QHttpServerResponder::StatusCode::Ok);
     responder.writeHeaders(
         {{"Content-Type", contentType}, {"Cache-Control", "no-cache"}, {"Connection", "close"}});
+    // 6.4 ends the head only with the first piece of body: an empty one sends it now, so the
+    // client sees the stream begin before anything happens in it.
+    responder.writeBody(QByteArray());
 #endif
 }
 
