@@ -17,6 +17,8 @@ packages=(
     python3             # the README's standard-library WebSocket client
     curl                # the README's REST session
     openssl             # tests make a throwaway self-signed certificate for TLS
+    nodejs              # the eventsource test: the event stream read by the npm package
+    npm                 # `eventsource`, an EventSource we did not write (npm ci from its lock)
     qt6-declarative-dev # QML module of the client and the QML panel
     qml6-module-qtqml
     qml6-module-qtqml-models
@@ -30,8 +32,14 @@ packages=(
     "$@"
 )
 
+# What installed packages provide counts as installed: NodeSource's nodejs provides npm and
+# conflicts with Debian's, so asking apt-get for npm there would remove Node.js.
+provided=" $(dpkg-query -W -f='${db:Status-Status} ${Provides}\n' 2>/dev/null |
+    sed -n 's/^installed //p' | tr ',' '\n' | sed 's/(.*)//; s/ //g' | tr '\n' ' ') "
+
 is_installed() {
-    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]]
+    [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == "installed" ]] ||
+        [[ "$provided" == *" $1 "* ]]
 }
 
 missing=()
