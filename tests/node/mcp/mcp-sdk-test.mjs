@@ -297,7 +297,7 @@ test('progress: notifications/progress before the result', async () => {
     }
 });
 
-test('cancel: notifications/cancelled stops the command and in_flight returns to 0', async () => {
+test('cancel: notifications/cancelled stops a streamed and a plain call; in_flight returns to 0', async () => {
     const { client } = await connect(base);
     try {
         await waitForNoneInFlight(base);
@@ -328,6 +328,30 @@ test('cancel: notifications/cancelled stops the command and in_flight returns to
         const tookMs = await waitForNoneInFlight(base, 5000);
         check(tookMs < steps * intervalMs / 4, 'in_flight returned to 0 well before the count ' +
             'could have finished', tookMs);
+
+        // Without onprogress the answer is plain JSON: the server closes that connection with
+        // nothing sent once the cancel arrives. Aborted once the health route shows it running.
+        const plainAbort = new AbortController();
+        const plain = client.callTool({ name: 'count', arguments: { to: steps,
+            interval_ms: intervalMs } }, undefined, { signal: plainAbort.signal });
+        plain.catch(() => {});
+        const running = Date.now();
+        while ((await health(base)).in_flight !== 1) {
+            check(Date.now() - running < 5000, 'the plain call runs within 5 s');
+            await sleep(20);
+        }
+        plainAbort.abort('the test cancels');
+        let plainThrown;
+        try {
+            await withTimeout(plain, 'cancelled plain count');
+        } catch (error) {
+            plainThrown = error;
+        }
+        check(plainThrown !== undefined && !(plainThrown instanceof CheckFailed),
+            'the plain call is rejected once aborted', String(plainThrown));
+        const plainTookMs = await waitForNoneInFlight(base, 5000);
+        check(plainTookMs < steps * intervalMs / 4, 'in_flight returned to 0 after the plain cancel',
+            plainTookMs);
 
         const after = await withTimeout(client.callTool({ name: 'count',
             arguments: { to: 1, interval_ms: 0 } }), 'a call after the cancel');
