@@ -7,6 +7,8 @@
 #include <QtCore/QJsonObject>
 #include <QtTest/QTest>
 
+#include <variant>
+
 using namespace CommandBridge;
 using namespace std::chrono_literals;
 
@@ -74,6 +76,8 @@ private Q_SLOTS:
     void sessionIdValidity_data();
     void sessionIdValidity();
     void requestIdKeysKeepIdsApart();
+    void jsonRpcMessageDecodes_data();
+    void jsonRpcMessageDecodes();
 };
 
 void tst_MessageDecoder::badMessageIsRefusedWithItsCode_data()
@@ -535,6 +539,55 @@ void tst_MessageDecoder::requestIdKeysKeepIdsApart()
     const DecodeResult decoded = decodeClientMessage(QByteArray(R"({"type":"cancel","id":1})"));
     QVERIFY(std::holds_alternative<ClientMessage>(decoded));
     QCOMPARE(requestIdKey(std::get<ClientMessage>(decoded).id), requestIdKey(QJsonValue(1)));
+}
+
+void tst_MessageDecoder::jsonRpcMessageDecodes_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QJsonValue>("id");
+    QTest::addColumn<QString>("method");
+    QTest::addColumn<QJsonObject>("params");
+
+    const QJsonValue none(QJsonValue::Undefined);
+    QTest::newRow("request, integer id")
+        << QByteArray(R"({"jsonrpc":"2.0","id":7,"method":"tools/list"})") << QJsonValue(7)
+        << QStringLiteral("tools/list") << QJsonObject();
+    QTest::newRow("request, string id, params")
+        << QByteArray(R"({"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"x"}})")
+        << QJsonValue(QStringLiteral("a")) << QStringLiteral("tools/call")
+        << QJsonObject{{QStringLiteral("name"), QStringLiteral("x")}};
+    QTest::newRow("request, negative id") << QByteArray(R"({"jsonrpc":"2.0","id":-1,"method":"m"})")
+                                          << QJsonValue(-1) << QStringLiteral("m") << QJsonObject();
+    QTest::newRow("request, unknown fields ignored")
+        << QByteArray(R"({"jsonrpc":"2.0","id":1,"method":"m","extra":[1]})") << QJsonValue(1)
+        << QStringLiteral("m") << QJsonObject();
+    QTest::newRow("notification")
+        << QByteArray(
+               R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}})")
+        << none << QStringLiteral("notifications/cancelled")
+        << QJsonObject{{QStringLiteral("requestId"), 1}};
+    QTest::newRow("result from the client") << QByteArray(R"({"jsonrpc":"2.0","id":3,"result":{}})")
+                                            << QJsonValue(3) << QString() << QJsonObject();
+    QTest::newRow("error from the client")
+        << QByteArray(R"({"jsonrpc":"2.0","id":"e","error":{"code":1,"message":"x"}})")
+        << QJsonValue(QStringLiteral("e")) << QString() << QJsonObject();
+}
+
+/// The refusals are checked with their exact HTTP answers in tst_mcp.
+void tst_MessageDecoder::jsonRpcMessageDecodes()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QJsonValue, id);
+    QFETCH(QString, method);
+    QFETCH(QJsonObject, params);
+
+    const auto decoded = decodeJsonRpc(input);
+    const auto *message = std::get_if<JsonRpcMessage>(&decoded);
+    if (const auto *error = std::get_if<JsonRpcError>(&decoded))
+        QFAIL(qPrintable(error->message));
+    QCOMPARE(message->id, id);
+    QCOMPARE(message->method, method);
+    QCOMPARE(message->params, params);
 }
 
 QTEST_GUILESS_MAIN(tst_MessageDecoder)

@@ -422,10 +422,16 @@ QJsonObject mcpTools(const QJsonArray &descriptions)
     QJsonArray tools;
     for (const QJsonValue &value : descriptions) {
         const QJsonObject command = value.toObject();
+        // MCP clients insist on an object schema (the official SDK refuses the whole list
+        // otherwise). Args are objects whatever a schema without a type says, so saying so
+        // changes nothing.
+        QJsonObject inputSchema = command.value(Protocol::Key::argsSchema).toObject();
+        if (!inputSchema.contains(Key::type))
+            inputSchema.insert(Key::type, Key::object);
         tools.append(QJsonObject{
             {Key::name, command.value(Protocol::Key::name)},
             {Key::description, command.value(Protocol::Key::description)},
-            {Key::inputSchema, command.value(Protocol::Key::argsSchema)},
+            {Key::inputSchema, inputSchema},
         });
     }
     return QJsonObject{{Key::tools, tools}};

@@ -114,6 +114,7 @@ inline constexpr QLatin1String inputSchema{"inputSchema"};
 inline constexpr QLatin1String arguments{"arguments"};
 inline constexpr QLatin1String content{"content"};
 inline constexpr QLatin1String type{"type"};
+inline constexpr QLatin1String object{"object"};
 inline constexpr QLatin1String text{"text"};
 inline constexpr QLatin1String structuredContent{"structuredContent"};
 inline constexpr QLatin1String isError{"isError"};
