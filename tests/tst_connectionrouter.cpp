@@ -268,7 +268,8 @@ void ConnectionRouterTest::idleConnectionIsClosedButNotWhileAnAnswerIsAwaited()
     QElapsedTimer idle;
     idle.start();
     QTRY_VERIFY_WITH_TIMEOUT(client.isDisconnected(), 5000);
-    QVERIFY(idle.elapsed() >= 250);
+    // Measured from when this side saw the answer, which a loaded machine delays: a loose bound.
+    QVERIFY(idle.elapsed() >= 100);
 }
 
 void ConnectionRouterTest::expectContinueGetsContinue()
