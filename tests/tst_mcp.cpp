@@ -14,6 +14,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QRegularExpression>
+#include <QtNetwork/QHostAddress>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -281,6 +282,7 @@ private Q_SLOTS:
     void cancelNeedsTheCallsSessionAndId();
     void shutdownAnswersRunningCallsWithAToolError_data();
     void shutdownAnswersRunningCallsWithAToolError();
+    void serverGoingAwayEndsItsCalls();
 
     // The guards REST has.
     void refusedRequestGetsRestStatusAndBody_data();
@@ -1184,6 +1186,32 @@ void tst_Mcp::shutdownAnswersRunningCallsWithAToolError()
     QCOMPARE(m_fixture->probe().cancelObserved.load(), 1);
     QCOMPARE(m_fixture->server()->inFlightCount(), 0);
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, waitMs);
+}
+
+/// A call's sink dies with the server: its command must not outlive it (nor wait for its
+/// timeout to call into it).
+void tst_Mcp::serverGoingAwayEndsItsCalls()
+{
+    auto server = std::make_unique<CommandBridgeServer>(m_fixture->registry());
+    server->setOptions(m_fixture->options());
+    QVERIFY(server->listen(QHostAddress::LocalHost, 0));
+    const quint16 serverPort = server->serverPort();
+
+    RawHttpClient client(serverPort);
+    client.send(request(serverPort, "POST",
+                        rpc(0, QStringLiteral("initialize"),
+                            QJsonObject{{QStringLiteral("protocolVersion"), newestVersion}}),
+                        {{"Accept", bothTypes}}));
+    QTRY_COMPARE_WITH_TIMEOUT(client.responses().size(), 1, waitMs);
+    const QByteArray session = client.responses().constFirst().headers.value("mcp-session-id");
+    QVERIFY(!session.isEmpty());
+    client.send(
+        request(serverPort, "POST", toolCall(1, QStringLiteral("never")), sessionHeaders(session)));
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->registry()->inFlightCount(), 1, waitMs);
+
+    server.reset();
+    QTRY_COMPARE_WITH_TIMEOUT(m_fixture->probe().cancelObserved.load(), 1, waitMs);
+    QCOMPARE(m_fixture->registry()->inFlightCount(), 0);
 }
 
 void tst_Mcp::refusedRequestGetsRestStatusAndBody_data()

@@ -74,7 +74,7 @@ class McpCall : public QObject, public CommandSink
 public:
     McpCall(QHttpServerResponder &&responder, AdmittedHttpSocket *connection, QJsonValue rpcId,
             QJsonValue progressToken, std::shared_ptr<McpSessions> sessions, QString sessionId,
-            qint64 highWater, std::function<void()> finished, QObject *parent)
+            qint64 highWater, std::function<void(McpCall *)> finished, QObject *parent)
         : QObject(parent)
         , m_socket(connection->transport())
         , m_responder(std::move(responder))
@@ -105,6 +105,15 @@ public:
     }
 
     const RunningCommand &command() const { return m_command; }
+
+    /// The front end goes away (CommandSink: a sink outlives its command): the command ends
+    /// unanswered.
+    void abandon()
+    {
+        m_responder.reset();
+        if (!m_done)
+            m_command.abort(ErrorCode::Cancelled, QStringLiteral("Server is stopping"));
+    }
 
     /// notifications/cancelled: the command stops and no response follows.
     void cancel()
@@ -137,7 +146,7 @@ public:
     void commandFinished(const RunningCommand &, const CommandResult &result) override
     {
         m_done = true;
-        m_finished();
+        m_finished(this);
         if (!m_responder) {
             deleteLater();
             return;
@@ -195,7 +204,7 @@ private:
     const std::shared_ptr<McpSessions> m_sessions;
     const QString m_sessionId;
     OutgoingQueue m_events;
-    const std::function<void()> m_finished;
+    const std::function<void(McpCall *)> m_finished;
     RunningCommand m_command;
     QByteArray m_last;
     double m_percent = 0.0;
@@ -305,7 +314,13 @@ McpRoutes::McpRoutes(CommandRegistry *registry, std::shared_ptr<McpSessions> ses
     , m_sessions(std::move(sessions))
 {}
 
-McpRoutes::~McpRoutes() = default;
+McpRoutes::~McpRoutes()
+{
+    // Before ~QObject deletes the calls, which are their commands' sinks.
+    const QSet<McpCall *> calls = m_calls;
+    for (McpCall *call : calls)
+        call->abandon();
+}
 
 void McpRoutes::install(QHttpServer &server)
 {
@@ -427,7 +442,13 @@ void McpRoutes::callTool(const JsonRpcMessage &message, const QString &sessionId
     auto *call = new McpCall(
         std::move(responder), connection, message.id, progressToken, m_sessions, sessionId,
         m_options.outgoingHighWater,
-        [inFlight = m_inFlight] { inFlight->fetch_sub(1, std::memory_order_relaxed); }, this);
+        [this](McpCall *finished) {
+            m_inFlight->fetch_sub(1, std::memory_order_relaxed);
+            m_calls.remove(finished);
+        },
+        this);
+    // Before run(): a command may finish inside it.
+    m_calls.insert(call);
     call->run(
         RunningCommand(CommandRegistryPrivate::get(m_registry)->prepare(std::move(invocation))));
 }
@@ -449,7 +470,7 @@ void McpRoutes::remove(const QHttpServerRequest &request, QHttpServerResponder &
 void McpRoutes::shutdown()
 {
     m_shuttingDown = true;
-    const QList<McpCall *> calls = findChildren<McpCall *>(Qt::FindDirectChildrenOnly);
+    const QSet<McpCall *> calls = m_calls;
     for (McpCall *call : calls)
         call->command().abort(ErrorCode::ShuttingDown, QStringLiteral("Server is shutting down"));
 }

@@ -7,6 +7,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QMutex>
 #include <QtCore/QObject>
+#include <QtCore/QSet>
 
 #include <atomic>
 #include <chrono>
@@ -105,6 +106,8 @@ private:
     const std::shared_ptr<McpSessions> m_sessions;
     ServerOptions m_options;
     std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);
+    /// The calls whose command still runs (children of this object until they delete themselves).
+    QSet<McpCall *> m_calls;
     bool m_shuttingDown = false;
 };
 
