@@ -638,8 +638,7 @@ void tst_OutgoingQueue::eventsNeverOvertakeOrDropOtherMessages()
     queue.push("pong");
     transport.backlog = 0;
     queue.flush();
-    QCOMPARE(transport.written,
-             (QList<QByteArray>{progress(a, 1), result(a), "notice 2", "pong"}));
+    QCOMPARE(transport.written, (QList<QByteArray>{progress(a, 1), result(a), "notice 2", "pong"}));
 }
 
 QTEST_APPLESS_MAIN(tst_OutgoingQueue)
