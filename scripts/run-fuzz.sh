@@ -26,7 +26,7 @@ cmake -S "$root" -B "$build" "${generator[@]}" \
     -DCOMMANDBRIDGE_BUILD_APPS=OFF \
     -DCOMMANDBRIDGE_BUILD_QML_DEMO=OFF \
     -DCOMMANDBRIDGE_BUILD_EXAMPLES=OFF
-cmake --build "$build" -j2 --target fuzz_protocol
+cmake --build "$build" -j2 --target fuzz_protocol fuzz_clientframes
 
 # A crash report is what we are after: abort on the first one, keep the stack readable.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}"

@@ -227,9 +227,14 @@ void tst_CommandClient::concurrentCallsEndWithTheirOwnResults()
 
 void tst_CommandClient::largeMultiByteTextTravelsBothWays()
 {
-    // About 750 KB of two- and three-byte UTF-8 characters, under the 1 MiB message limit: more
-    // than QWebSocket's 512 KiB frames, which would split a character between two of them.
-    const QString text = QStringLiteral("é€").repeated(150000);
+    // 1 MiB of one- to four-byte UTF-8 characters: more than QWebSocket's 512 KiB frames, which
+    // would split a character between two of them.
+    m_fixture = std::make_unique<BridgeFixture>();
+    m_fixture->options().maxMessageBytes = 4 * 1024 * 1024;
+    QVERIFY(m_fixture->listen());
+    const QString pattern = QStringLiteral("a\u00e9\u20ac") + QString::fromUcs4(U"\U0001F600");
+    const QString text = pattern.repeated(104858);
+    QCOMPARE(text.toUtf8().size(), 1048580);
     QVERIFY(connectClient());
     CommandCall *call =
         m_client->run(QStringLiteral("quick"), QJsonObject{{QStringLiteral("text"), text}});

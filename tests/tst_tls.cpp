@@ -2,6 +2,7 @@
 // certificate that `openssl` makes at test time (nothing secret is kept in the repository).
 
 #include "bridgefixture.h"
+#include "rawwebsocket.h"
 #include "wsclient.h"
 
 #include <CommandBridge/commandbridgeserver.h>
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void webSocketRoundTripOverWss_data();
     void webSocketRoundTripOverWss();
     void wssClientThatDoesNotTrustTheCertificateFails();
+    void framesOverWssAreCheckedAsOverWs();
     void plainHttpToTheTlsPortIsRefused_data();
     void plainHttpToTheTlsPortIsRefused();
     void plainWebSocketClientToTheTlsPortNeverConnects();
@@ -317,6 +319,27 @@ void tst_Tls::wssClientThatDoesNotTrustTheCertificateFails()
     QVERIFY(!client.wasConnected());
     QCOMPARE(client.messageCount(), 0);
     QCOMPARE(m_fixture->server()->connectionCount(), 0);
+}
+
+void tst_Tls::framesOverWssAreCheckedAsOverWs()
+{
+    listen();
+    std::unique_ptr<QSslSocket> socket = connectEncrypted();
+    QVERIFY(QTest::qWaitFor([&socket] { return socket->isEncrypted(); }, waitMs));
+    RawWebSocket client(std::move(socket));
+    QVERIFY(client.open(port()));
+
+    // A text message whose fragments split a character passes whole.
+    const QByteArray ping = "{\"type\":\"ping\",\"id\":\"\xe2\x82\xac\"}";
+    client.sendFragmented(RawWebSocket::Text, ping, {ping.indexOf('\xe2') + 1});
+    QCOMPARE(client.waitForJson(1, waitMs).value(QStringLiteral("id")),
+             QJsonValue(QStringLiteral("\u20ac")));
+
+    // An unmasked frame closes the connection with 1002.
+    client.sendFrame(RawWebSocket::Text, ping, true, false);
+    QVERIFY(client.waitForClosed(waitMs));
+    QCOMPARE(client.closeCode(), 1002);
+    QTRY_COMPARE(m_fixture->server()->connectionCount(), 0);
 }
 
 void tst_Tls::plainHttpToTheTlsPortIsRefused_data()

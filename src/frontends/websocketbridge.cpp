@@ -3,6 +3,7 @@
 #include <CommandBridge/commandregistry.h>
 #include <CommandBridge/session.h>
 
+#include "clientframesocket_p.h"
 #include "commandregistry_p.h"
 #include "logging_p.h"
 #include "messageencoder_p.h"
@@ -35,19 +36,22 @@ constexpr std::chrono::seconds closeGrace{1};
 
 } // namespace
 
-WebSocketConnection::WebSocketConnection(QWebSocket *socket, QTcpSocket *transport,
+WebSocketConnection::WebSocketConnection(QWebSocket *socket, ClientFrameSocket *frames,
                                          const QString &sessionId, bool authenticated,
                                          WebSocketBridge *bridge)
     : QObject(bridge)
     , m_bridge(bridge)
     , m_socket(socket)
-    , m_transport(transport)
+    , m_frames(frames)
     , m_sessionId(sessionId)
     , m_outgoing(
           [socket](const QByteArray &message) {
               socket->sendTextMessage(QString::fromUtf8(message));
           },
-          [this] { return m_transport ? unsentBytes(m_transport) : m_socket->bytesToWrite(); },
+          [this] {
+              const QTcpSocket *connection = transport();
+              return connection ? unsentBytes(connection) : m_socket->bytesToWrite();
+          },
           bridge->options().outgoingHighWater)
     , m_authenticated(authenticated)
 {
@@ -59,23 +63,17 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, QTcpSocket *transpo
     // One frame per message: QWebSocket splits longer ones every 512 KiB by bytes, possibly inside
     // a UTF-8 character, which Qt 6.4 receivers refuse with close 1007.
     m_socket->setOutgoingFrameSize(QWebSocket::maxOutgoingFrameSize());
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &WebSocketConnection::receive);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this] {
-        if (!m_authenticated) {
-            receiveBeforeAuth(DecodeError{});
-            return;
-        }
-        send(Encoder::error(ErrorCode::BadMessage,
-                            QStringLiteral("Messages must be JSON in text frames"),
-                            QJsonValue::Undefined));
-    });
+    connect(m_socket, &QWebSocket::textMessageReceived, this,
+            [this](const QString &text) { receive(text.toUtf8()); });
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this,
+            &WebSocketConnection::receiveBinary);
     connect(m_socket, &QWebSocket::disconnected, this, &WebSocketConnection::onDisconnected);
     const auto written = [this] {
         m_outgoing.flush();
         checkBacklog();
     };
-    if (m_transport)
-        whenBytesLeave(m_transport, this, written);
+    if (QTcpSocket *connection = transport())
+        whenBytesLeave(connection, this, written);
     else
         connect(m_socket, &QWebSocket::bytesWritten, this, written);
 
@@ -103,9 +101,9 @@ WebSocketConnection::~WebSocketConnection()
         m_bridge->sessions()->release(m_session);
 }
 
-void WebSocketConnection::receive(const QString &text)
+void WebSocketConnection::receive(const QByteArray &utf8)
 {
-    DecodeResult decoded = decodeClientMessage(text.toUtf8());
+    DecodeResult decoded = decodeClientMessage(utf8);
     if (!m_authenticated) {
         receiveBeforeAuth(decoded);
         return;
@@ -141,6 +139,28 @@ void WebSocketConnection::receive(const QString &text)
         authenticate(message);
         break;
     }
+}
+
+void WebSocketConnection::receiveBinary(const QByteArray &message)
+{
+    if (m_frames && m_frames->isFragmentedText()) {
+        // Text, handed on as binary so that a character split between two of its frames passes;
+        // it must be UTF-8 as a whole, as a text message QWebSocket checks must be.
+        if (!message.isValidUtf8()) {
+            closeWith(ErrorCode::Cancelled, QStringLiteral("Invalid UTF-8 code encountered."),
+                      QWebSocketProtocol::CloseCodeWrongDatatype);
+            return;
+        }
+        receive(message);
+        return;
+    }
+    if (!m_authenticated) {
+        receiveBeforeAuth(DecodeError{});
+        return;
+    }
+    send(Encoder::error(ErrorCode::BadMessage,
+                        QStringLiteral("Messages must be JSON in text frames"),
+                        QJsonValue::Undefined));
 }
 
 void WebSocketConnection::receiveBeforeAuth(const DecodeResult &decoded)
@@ -292,8 +312,14 @@ void WebSocketConnection::closeWith(ErrorCode code, const QString &message, int 
     abortAll(code, message);
     m_outgoing.flush();
     m_socket->close(QWebSocketProtocol::CloseCode(closeCode), message);
-    // A client that does not read never answers the close frame.
-    QTimer::singleShot(closeGrace, m_socket, &QWebSocket::abort);
+    // A client that does not read never answers the close frame. Its connection is aborted, not
+    // the socket QWebSocket reads, whose abort() only closes.
+    QTimer::singleShot(closeGrace, m_socket, [this] {
+        if (QTcpSocket *connection = transport())
+            connection->abort();
+        else
+            m_socket->abort();
+    });
 }
 
 void WebSocketConnection::send(const QJsonObject &message)
@@ -337,6 +363,11 @@ void WebSocketConnection::timerEvent(QTimerEvent *event)
     }
 }
 
+QTcpSocket *WebSocketConnection::transport() const
+{
+    return m_frames ? m_frames->transport() : nullptr;
+}
+
 void WebSocketConnection::onDisconnected()
 {
     m_closed = true;
@@ -368,7 +399,7 @@ WebSocketBridge::~WebSocketBridge()
         delete connection;
 }
 
-void WebSocketBridge::handleUpgrade(QTcpSocket *socket)
+void WebSocketBridge::handleUpgrade(ClientFrameSocket *socket)
 {
     m_server->setHandshakeTimeout(m_options.handshakeTimeout);
     // Until the handshake completes, when the QWebSocket takes it, the bridge owns the socket.
@@ -398,10 +429,9 @@ void WebSocketBridge::acceptConnections()
         if (sessionId.isEmpty())
             sessionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
         // QWebSocket hides the socket it took over; the peer tells which one it was.
-        const QPointer<QTcpSocket> transport =
+        const QPointer<ClientFrameSocket> frames =
             m_upgrading.take(peerKey(socket->peerAddress(), socket->peerPort()));
-        auto *connection =
-            new WebSocketConnection(socket, transport, sessionId, authenticated, this);
+        auto *connection = new WebSocketConnection(socket, frames, sessionId, authenticated, this);
         m_connections.insert(connection);
         m_connectionCount.store(int(m_connections.size()), std::memory_order_relaxed);
         connect(connection, &WebSocketConnection::closed, this,

@@ -25,6 +25,7 @@ QT_END_NAMESPACE
 
 namespace CommandBridge {
 
+class ClientFrameSocket;
 class CommandRegistry;
 class RequestAdmission;
 class Session;
@@ -38,9 +39,9 @@ class WebSocketConnection : public QObject, private CommandSink, private EventSu
     Q_OBJECT
 
 public:
-    /// \a transport is the socket under \a socket, to measure its unsent bytes (TLS included);
-    /// the session \a sessionId is only held once the client is authenticated.
-    WebSocketConnection(QWebSocket *socket, QTcpSocket *transport, const QString &sessionId,
+    /// \a frames is the socket \a socket reads (its transport() tells the unsent bytes, TLS
+    /// included); the session \a sessionId is only held once the client is authenticated.
+    WebSocketConnection(QWebSocket *socket, ClientFrameSocket *frames, const QString &sessionId,
                         bool authenticated, WebSocketBridge *bridge);
     ~WebSocketConnection() override;
 
@@ -51,7 +52,8 @@ Q_SIGNALS:
     void closed(CommandBridge::WebSocketConnection *connection);
 
 private:
-    void receive(const QString &text);
+    void receive(const QByteArray &utf8);
+    void receiveBinary(const QByteArray &message);
     void receiveBeforeAuth(const DecodeResult &decoded);
     void authenticate(const ClientMessage &message);
     void runCommand(ClientMessage &&message);
@@ -65,13 +67,14 @@ private:
     void checkBacklog();
     void acquireSession();
     void onDisconnected();
+    QTcpSocket *transport() const;
     void timerEvent(QTimerEvent *event) override;
     void commandProgressed(const RunningCommand &command, const CommandProgress &progress) override;
     void commandFinished(const RunningCommand &command, const CommandResult &result) override;
 
     WebSocketBridge *m_bridge;
     QWebSocket *m_socket;
-    QPointer<QTcpSocket> m_transport;
+    QPointer<ClientFrameSocket> m_frames;
     const QString m_sessionId;
     std::shared_ptr<Session> m_session;
     OutgoingQueue m_outgoing;
@@ -106,7 +109,7 @@ public:
     const RequestAdmission *admission() const { return m_admission; }
 
     /// Takes \a socket, an admitted upgrade request whose handshake is still unread.
-    void handleUpgrade(QTcpSocket *socket);
+    void handleUpgrade(CommandBridge::ClientFrameSocket *socket);
     /// Any thread may ask: the server's health sums the bridges of its network threads.
     int connectionCount() const { return m_connectionCount.load(std::memory_order_relaxed); }
 
@@ -128,7 +131,7 @@ private:
     QSet<WebSocketConnection *> m_connections;
     std::atomic<int> m_connectionCount{0};
     /// Sockets handed to QWebSocketServer, by peer, until their QWebSocket appears.
-    QHash<QString, QPointer<QTcpSocket>> m_upgrading;
+    QHash<QString, QPointer<ClientFrameSocket>> m_upgrading;
     qsizetype m_upgradingPurgeAt = 64;
     bool m_shuttingDown = false;
 };

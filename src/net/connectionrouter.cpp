@@ -105,7 +105,7 @@ void ConnectionRouter::readHead(QTcpSocket *socket)
         return;
     }
     if (parsed.head.isWebSocketUpgrade()) {
-        Q_EMIT webSocketRequested(socket);
+        Q_EMIT webSocketRequested(new ClientFrameSocket(socket, parsed.head.length, this));
         return;
     }
     auto *connection = new AdmittedHttpSocket(socket, m_admission, m_httpLimits, this);

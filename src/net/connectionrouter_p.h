@@ -1,6 +1,7 @@
 #pragma once
 
 #include "admittedhttpsocket_p.h"
+#include "clientframesocket_p.h"
 #include "requestadmission_p.h"
 
 #include <QtCore/QString>
@@ -21,9 +22,10 @@ namespace CommandBridge {
 
 /// The listening socket of the bridge, and the router of each network thread. Reads each new
 /// connection's first request head without consuming it, asks the admission function whether it may
-/// go on, then hands WebSocket upgrades to webSocketRequested() and every other connection, behind
-/// an AdmittedHttpSocket, to the QHttpServer bound to this server: through addPendingConnection(),
-/// the way QTcpServer offers its connections to whoever serves them.
+/// go on, then hands WebSocket upgrades, behind a ClientFrameSocket, to webSocketRequested() and
+/// every other connection, behind an AdmittedHttpSocket, to the QHttpServer bound to this server:
+/// through addPendingConnection(), the way QTcpServer offers its connections to whoever serves
+/// them.
 class ConnectionRouter : public QTcpServer
 {
     Q_OBJECT
@@ -58,7 +60,7 @@ public:
 
 Q_SIGNALS:
     /// An admitted upgrade to /ws; the receiver takes the socket, its handshake still unread.
-    void webSocketRequested(QTcpSocket *socket);
+    void webSocketRequested(CommandBridge::ClientFrameSocket *socket);
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
