@@ -71,17 +71,7 @@ void CommandContext::reportProgress(const QString &message, double percent)
 bool CommandContext::publishEvent(const QString &event, const QJsonObject &data,
                                   const QString &coalescingKey)
 {
-    EventBus &events = *d->registry()->events;
-    if (events.scopeOf(event) == EventScope::Session) {
-        const QString session = sessionId();
-        if (session.isEmpty()) {
-            qCWarning(lcEvents) << "not published:" << event << "is a session event and"
-                                << d->command() << "runs without a session";
-            return false;
-        }
-        return events.publish(event, session, data, coalescingKey);
-    }
-    return events.publish(event, QString(), data, coalescingKey);
+    return d->registry()->events->publishFromCommand(event, sessionId(), data, coalescingKey);
 }
 
 void CommandContext::succeed(const QJsonValue &value)

@@ -95,7 +95,26 @@ bool EventBus::hasSubscribers(const QString &name) const
 bool EventBus::publish(const QString &name, const QString &sessionId, const QJsonObject &data,
                        const QString &coalescingKey)
 {
+    return publish(find(name), name, sessionId, data, coalescingKey);
+}
+
+bool EventBus::publishFromCommand(const QString &name, const QString &commandSession,
+                                  const QJsonObject &data, const QString &coalescingKey)
+{
     const Declared *declared = find(name);
+    if (!declared || declared->descriptor.scope == EventScope::Global)
+        return publish(declared, name, QString(), data, coalescingKey);
+    if (commandSession.isEmpty()) {
+        qCWarning(lcEvents) << "not published:" << name
+                            << "is a session event and the command runs without a session";
+        return false;
+    }
+    return publish(declared, name, commandSession, data, coalescingKey);
+}
+
+bool EventBus::publish(const Declared *declared, const QString &name, const QString &sessionId,
+                       const QJsonObject &data, const QString &coalescingKey)
+{
     if (!declared) {
         qCWarning(lcEvents) << "not published: no event" << name << "is declared";
         return false;

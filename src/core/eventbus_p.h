@@ -67,16 +67,14 @@ public:
     std::optional<QString> declare(const EventDescriptor &descriptor);
     bool contains(const QString &name) const { return find(name) != nullptr; }
     /// Global for an undeclared event: publish() tells that one.
-    EventScope scopeOf(const QString &name) const
-    {
-        const Declared *declared = find(name);
-        return declared ? declared->descriptor.scope : EventScope::Global;
-    }
     QJsonArray describe() const;
     bool hasSubscribers(const QString &name) const;
     /// \a sessionId is empty for a Global event.
     bool publish(const QString &name, const QString &sessionId, const QJsonObject &data,
                  const QString &coalescingKey);
+    /// Publishes as a command of \a commandSession does: a Session event goes to that session.
+    bool publishFromCommand(const QString &name, const QString &commandSession,
+                            const QJsonObject &data, const QString &coalescingKey);
 
     /// Whether subscription \a entry (an exact name, `prefix.*` or `*`) selects \a name.
     static bool entryMatches(const QString &entry, const QString &name);
@@ -86,6 +84,8 @@ private:
 
     /// Declared events are never removed: the pointer stays valid as long as the bus.
     Declared *find(const QString &name) const;
+    bool publish(const Declared *declared, const QString &name, const QString &sessionId,
+                 const QJsonObject &data, const QString &coalescingKey);
     void addEntry(const QString &entry);
     void removeEntry(const QString &entry);
     /// The calling thread's hub, made on first use.
