@@ -11,6 +11,7 @@
 #include <CommandBridge/commandregistry.h>
 
 #include <QtCore/QJsonArray>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QThread>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void eventPublishedBeforeTheResultArrivesFirst_data();
     void eventPublishedBeforeTheResultArrivesFirst();
     void historyChangesAreSessionEvents();
+    void sessionEventFromACommandNeedsItsSession();
     void statsArriveWhileSubscribed();
     void eventStreamDeliversServerSentEvents();
     void eventStreamRefusesUnknownEvents_data();
@@ -135,6 +137,13 @@ void tst_Events::init()
                 .args(countSchema)
                 .mode(ExecutionMode::WorkerPool)
                 .handler(publishThenSucceed)
+                .registerIn(*m_registry));
+    QVERIFY(CommandBuilder(u"publish_session_event"_s)
+                .mode(ExecutionMode::Synchronous)
+                .handler([](CommandContext &context) {
+                    context.succeed(
+                        context.publishEvent(u"history.changed"_s, QJsonObject{{u"turns"_s, 7}}));
+                })
                 .registerIn(*m_registry));
     m_options = ServerOptions();
     m_options.networkThreads = networkThreadsFromEnvironment();
@@ -484,6 +493,32 @@ void tst_Events::historyChangesAreSessionEvents()
     }
     QVERIFY(other->roundTrip(u"barrier"_s));
     QVERIFY(eventsOf(*other).isEmpty());
+}
+
+void tst_Events::sessionEventFromACommandNeedsItsSession()
+{
+    startServer();
+    const auto client = connectClient(u"mine"_s);
+    QVERIFY(client);
+    subscribe(*client, 1, {u"history.changed"_s});
+    client->sendJson(commandMessage(2, u"publish_session_event"_s, {}));
+    QCOMPARE(client->waitForType(u"command_result"_s, 2).value(u"result"_s), QJsonValue(true));
+    const QList<QJsonObject> events = eventsOf(*client, u"history.changed"_s);
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events.first().value(u"data"_s).toObject(), (QJsonObject{{u"turns"_s, 7}}));
+
+    // A REST call without X-Session-Id runs without a session: a session event has nowhere to go.
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(u"not published: .*history.changed.* is a session "
+                                            "event and the command runs without a session"_s));
+    RawHttpClient http(m_server->serverPort());
+    http.send("POST /api/v1/commands/publish_session_event HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+    QTRY_COMPARE(http.responses().size(), 1);
+    QCOMPARE(http.responses().first().status, 200);
+    QCOMPARE(http.responses().first().json().value(u"result"_s), QJsonValue(false));
+    QVERIFY(client->roundTrip(u"barrier"_s));
+    QCOMPARE(eventsOf(*client, u"history.changed"_s).size(), 1);
 }
 
 void tst_Events::statsArriveWhileSubscribed()
