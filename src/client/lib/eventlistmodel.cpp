@@ -1,33 +1,24 @@
 #include "eventlistmodel.h"
 
+#include "describedrows_p.h"
 #include "protocol_p.h"
-
-#include <QtCore/QJsonObject>
-
-#include <algorithm>
-#include <vector>
 
 namespace CommandBridge {
 
 namespace Key = Protocol::Key;
-
-namespace {
-
-struct EventRow
-{
-    QString name;
-    QString description;
-    QVariantMap dataSchema;
-    QString scope;
-};
-
-} // namespace
+using Kind = DescribedRows::Kind;
 
 class EventListModelPrivate
 {
 public:
-    QJsonArray json;
-    std::vector<EventRow> rows;
+    DescribedRows rows{{
+        {EventListModel::NameRole, QByteArrayLiteral("name"), Key::name, Kind::String},
+        {EventListModel::DescriptionRole, QByteArrayLiteral("description"), Key::description,
+         Kind::String},
+        {EventListModel::DataSchemaRole, QByteArrayLiteral("dataSchema"), Key::dataSchema,
+         Kind::Object},
+        {EventListModel::ScopeRole, QByteArrayLiteral("scope"), Key::scope, Kind::String},
+    }};
 };
 
 EventListModel::EventListModel(QObject *parent)
@@ -39,79 +30,41 @@ EventListModel::~EventListModel() = default;
 
 int EventListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(d->rows.size());
+    return parent.isValid() ? 0 : d->rows.count();
 }
 
 QVariant EventListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return QVariant();
-    const EventRow &row = d->rows[size_t(index.row())];
-    switch (role) {
-    case Qt::DisplayRole:
-    case NameRole:
-        return row.name;
-    case DescriptionRole:
-        return row.description;
-    case DataSchemaRole:
-        return row.dataSchema;
-    case ScopeRole:
-        return row.scope;
-    default:
-        return QVariant();
-    }
+    return d->rows.value(index.row(), role);
 }
 
 QHash<int, QByteArray> EventListModel::roleNames() const
 {
-    return {{NameRole, QByteArrayLiteral("name")},
-            {DescriptionRole, QByteArrayLiteral("description")},
-            {DataSchemaRole, QByteArrayLiteral("dataSchema")},
-            {ScopeRole, QByteArrayLiteral("scope")}};
+    return d->rows.roleNames();
 }
 
 QVariantMap EventListModel::get(int row) const
 {
-    QVariantMap map;
-    if (row < 0 || row >= rowCount())
-        return map;
-    const QModelIndex at = index(row);
-    const QHash<int, QByteArray> roles = roleNames();
-    for (auto it = roles.cbegin(); it != roles.cend(); ++it)
-        map.insert(QString::fromLatin1(it.value()), data(at, it.key()));
-    return map;
+    return d->rows.row(row);
 }
 
 int EventListModel::indexOf(const QString &name) const
 {
-    const auto found = std::find_if(d->rows.cbegin(), d->rows.cend(),
-                                    [&name](const EventRow &row) { return row.name == name; });
-    return found == d->rows.cend() ? -1 : int(found - d->rows.cbegin());
+    return d->rows.indexOf(name);
 }
 
 QStringList EventListModel::names() const
 {
-    QStringList names;
-    names.reserve(rowCount());
-    for (const EventRow &row : d->rows)
-        names.append(row.name);
-    return names;
+    return d->rows.names();
 }
 
 void EventListModel::setEvents(const QJsonArray &events)
 {
     const int oldCount = rowCount();
     beginResetModel();
-    d->json = events;
-    d->rows.clear();
-    d->rows.reserve(size_t(events.size()));
-    for (const QJsonValue &value : events) {
-        const QJsonObject event = value.toObject();
-        d->rows.push_back(EventRow{event.value(Key::name).toString(),
-                                   event.value(Key::description).toString(),
-                                   event.value(Key::dataSchema).toObject().toVariantMap(),
-                                   event.value(Key::scope).toString()});
-    }
+    d->rows.set(events);
     endResetModel();
     if (rowCount() != oldCount)
         Q_EMIT countChanged();
@@ -119,7 +72,7 @@ void EventListModel::setEvents(const QJsonArray &events)
 
 QJsonArray EventListModel::eventsJson() const
 {
-    return d->json;
+    return d->rows.json();
 }
 
 } // namespace CommandBridge
