@@ -2,49 +2,25 @@
 // cut into reads changes nothing.
 
 #include "clientframeguard_p.h"
+#include "rawwebsocket.h"
 
 #include <QtCore/QByteArray>
-#include <QtCore/QtEndian>
 #include <QtTest/QTest>
 
 using namespace CommandBridge;
 
 namespace {
 
-enum Opcode : quint8 {
-    Continuation = 0x0,
-    Text = 0x1,
-    Binary = 0x2,
-    Close = 0x8,
-    Ping = 0x9,
-    Pong = 0xA,
-};
+using Opcode = CommandBridgeTest::RawWebSocket::Opcode;
+constexpr Opcode Continuation = Opcode::Continuation, Text = Opcode::Text, Binary = Opcode::Binary,
+                 Close = Opcode::Close, Ping = Opcode::Ping, Pong = Opcode::Pong;
 
 /// One client frame, masked with a fixed key unless \a masked is false.
 QByteArray frame(quint8 opcode, const QByteArray &payload, bool final = true, bool masked = true)
 {
-    QByteArray bytes;
-    bytes.append(char((final ? 0x80 : 0x00) | opcode));
-    const char maskBit = masked ? char(0x80) : char(0x00);
-    if (payload.size() < 126) {
-        bytes.append(char(maskBit | char(payload.size())));
-    } else if (payload.size() <= 0xFFFF) {
-        bytes.append(char(maskBit | 126));
-        char length[2];
-        qToBigEndian(quint16(payload.size()), length);
-        bytes.append(length, 2);
-    } else {
-        bytes.append(char(maskBit | 127));
-        char length[8];
-        qToBigEndian(quint64(payload.size()), length);
-        bytes.append(length, 8);
-    }
-    const char key[4] = {0x12, 0x34, 0x56, 0x78};
-    if (masked)
-        bytes.append(key, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        bytes.append(masked ? char(payload.at(i) ^ key[i % 4]) : payload.at(i));
-    return bytes;
+    static const char key[4] = {0x12, 0x34, 0x56, 0x78};
+    return CommandBridgeTest::RawWebSocket::clientFrame(opcode, payload, final,
+                                                        masked ? key : nullptr);
 }
 
 /// \a stream through a fresh guard in reads of \a chunk bytes: what is handed on.

@@ -34,11 +34,12 @@ bool RawWebSocket::open(quint16 port)
     return waitForMessage(0).has_value();
 }
 
-void RawWebSocket::sendFrame(quint8 opcode, const QByteArray &payload, bool final, bool masked)
+QByteArray RawWebSocket::clientFrame(quint8 opcode, const QByteArray &payload, bool final,
+                                     const char *maskKey)
 {
     QByteArray frame;
     frame.append(char((final ? 0x80 : 0x00) | opcode));
-    const char maskBit = masked ? char(0x80) : char(0x00);
+    const char maskBit = maskKey ? char(0x80) : char(0x00);
     if (payload.size() < 126) {
         frame.append(char(maskBit | char(payload.size())));
     } else if (payload.size() <= 0xFFFF) {
@@ -52,18 +53,21 @@ void RawWebSocket::sendFrame(quint8 opcode, const QByteArray &payload, bool fina
         qToBigEndian(quint64(payload.size()), length);
         frame.append(length, 8);
     }
-    if (!masked) {
-        frame.append(payload);
-    } else {
-        char key[4];
-        qToBigEndian(QRandomGenerator::global()->generate(), key);
-        frame.append(key, 4);
-        const qsizetype start = frame.size();
-        frame.append(payload);
-        for (qsizetype i = 0; i < payload.size(); ++i)
-            frame[start + i] = char(frame.at(start + i) ^ key[i % 4]);
-    }
-    m_socket->write(frame);
+    if (!maskKey)
+        return frame.append(payload);
+    frame.append(maskKey, 4);
+    const qsizetype start = frame.size();
+    frame.append(payload);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        frame[start + i] = char(frame.at(start + i) ^ maskKey[i % 4]);
+    return frame;
+}
+
+void RawWebSocket::sendFrame(quint8 opcode, const QByteArray &payload, bool final, bool masked)
+{
+    char key[4];
+    qToBigEndian(QRandomGenerator::global()->generate(), key);
+    m_socket->write(clientFrame(opcode, payload, final, masked ? key : nullptr));
 }
 
 void RawWebSocket::sendFragmented(quint8 opcode, const QByteArray &payload,

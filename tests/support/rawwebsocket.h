@@ -44,6 +44,11 @@ public:
     /// the server's hello came.
     [[nodiscard]] bool open(quint16 port);
 
+    /// The bytes of one client frame, masked with \a maskKey (4 bytes), or unmasked when it is
+    /// null.
+    static QByteArray clientFrame(quint8 opcode, const QByteArray &payload, bool final,
+                                  const char *maskKey);
+
     /// One frame: masked with a random key unless \a masked is false.
     void sendFrame(quint8 opcode, const QByteArray &payload, bool final = true, bool masked = true);
     /// \a payload as one message of \a opcode in fragments that end at each offset of \a cuts

@@ -176,23 +176,32 @@ function notice(seq, text, n) {
     return { type: 'event', event: 'notice', seq, data: { text, n } };
 }
 
-describe('command-bridge-server without a token', () => {
+/**
+ * Starts the server with `args` before the tests of a `describe` (handing it to `started`) and
+ * stops it after them, closing every stream opened by the function returned: open(query).
+ */
+function serveWithStreams(started, args) {
     let server;
     const streams = [];
-    const open = (query) => {
-        const stream = new Stream(`${server.base}/api/v1/events/stream?${query}`);
-        streams.push(stream);
-        return stream;
-    };
-
     before(async () => {
-        server = await startServer();
+        server = await startServer(args);
+        started(server);
     });
     after(async () => {
         for (const stream of streams)
             stream.close();
         await stopServer(server);
     });
+    return (query) => {
+        const stream = new Stream(`${server.base}/api/v1/events/stream?${query}`);
+        streams.push(stream);
+        return stream;
+    };
+}
+
+describe('command-bridge-server without a token', () => {
+    let server;
+    const open = serveWithStreams((started) => (server = started), undefined);
 
     test('broadcast repeat 3 reaches the stream as 3 notice events, in order, ids = seq', testOptions, async () => {
         const stream = open('events=notice,history.*');
@@ -300,21 +309,7 @@ describe('command-bridge-server without a token', () => {
 
 describe('command-bridge-server with --token', () => {
     let server;
-    const streams = [];
-    const open = (query) => {
-        const stream = new Stream(`${server.base}/api/v1/events/stream?${query}`);
-        streams.push(stream);
-        return stream;
-    };
-
-    before(async () => {
-        server = await startServer(['--token', token]);
-    });
-    after(async () => {
-        for (const stream of streams)
-            stream.close();
-        await stopServer(server);
-    });
+    const open = serveWithStreams((started) => (server = started), ['--token', token]);
 
     test('?token= opens the stream and its events arrive', testOptions, async () => {
         const stream = open(`events=notice,history.*&token=${token}`);
