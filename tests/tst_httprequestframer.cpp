@@ -70,8 +70,8 @@ void tst_HttpRequestFramer::bodyPiecesFollowTheirHead()
     const Framed framed = frame({echo.left(headLength - 2), echo.mid(headLength - 2, 5),
                                  echo.mid(headLength + 3, 2), echo.mid(headLength + 5)});
     QCOMPARE(framed.requests, QList<QByteArray>{echo});
-    // The head once complete, then the body as it came.
-    QCOMPARE(framed.pieceEnds, (QList<bool>{false, false, false, true}));
+    // The head once complete, with the body bytes that came with it, then the body as it came.
+    QCOMPARE(framed.pieceEnds, (QList<bool>{false, false, true}));
     QVERIFY(!framed.insideRequest);
     QCOMPARE(frame({echo.left(headLength + 1)}).insideRequest, true);
     QCOMPARE(frame({echo.left(headLength - 1)}).insideRequest, true);
@@ -81,7 +81,7 @@ void tst_HttpRequestFramer::pipelinedRequestsInOneReadAreSeparate()
 {
     const Framed framed = frame({health + echo + health});
     QCOMPARE(framed.requests, (QList<QByteArray>{health, echo, health}));
-    QCOMPARE(framed.pieceEnds, (QList<bool>{true, false, true, true}));
+    QCOMPARE(framed.pieceEnds, (QList<bool>{true, true, true}));
 }
 
 void tst_HttpRequestFramer::everySplitFramesAlike()

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void pathMatchesQUrl();
     void webSocketUpgradeIsRecognised_data();
     void webSocketUpgradeIsRecognised();
+    void headEndIsTheFirstBlankLine();
 };
 
 void tst_HttpRequestHead::parsesAHead()
@@ -175,6 +176,28 @@ void tst_HttpRequestHead::webSocketUpgradeIsRecognised()
     if (!connection.isNull())
         head.headers.append({"connection", connection});
     QCOMPARE(head.isWebSocketUpgrade(), isUpgrade);
+}
+
+void tst_HttpRequestHead::headEndIsTheFirstBlankLine()
+{
+    // Every start and every cut of these agrees with QByteArrayView::indexOf.
+    const QList<QByteArray> buffers = {
+        "",
+        "\r\n\r\n",
+        "GET / HTTP/1.1\r\nA: b\r\n\r\nbody\r\n\r\n",
+        "\n\r\n\r\r\n\r\n",
+        "A: b\n\r\n\r\nx",
+        "\r\r\n\n\r\n\r",
+    };
+    for (const QByteArray &buffer : buffers) {
+        for (qsizetype cut = 0; cut <= buffer.size(); ++cut) {
+            const QByteArrayView bytes = QByteArrayView(buffer).first(cut);
+            for (qsizetype from = -1; from <= cut + 1; ++from) {
+                QCOMPARE(indexOfHeadEnd(bytes, from),
+                         bytes.indexOf("\r\n\r\n", std::max<qsizetype>(from, 0)));
+            }
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_HttpRequestHead)

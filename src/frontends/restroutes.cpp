@@ -343,6 +343,7 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         ImmediateResult immediate;
         command.start(&immediate);
         if (immediate.result) {
+            const AdmittedHttpSocket::WriteBatch batch(connection);
             writeResult(responder, command.command(), *immediate.result);
             done(command);
             return;

@@ -18,6 +18,25 @@ using Peer = std::pair<QHostAddress, quint16>;
 /// Bytes of admitted requests held back at most; beyond, the client waits.
 constexpr qint64 maxHeldBytes = 1024 * 1024;
 
+/// The value, up to the next CR, of the first field of an answer's \a head (status line and
+/// fields, each ending with CRLF) whose name is \a lowerCaseName, in any case.
+std::optional<QByteArrayView> answerField(QByteArrayView head, QByteArrayView lowerCaseName)
+{
+    for (qsizetype newline = head.indexOf('\n'); newline >= 0;
+         newline = head.indexOf('\n', newline + 1)) {
+        if (newline == 0 || head.at(newline - 1) != '\r')
+            continue;
+        const QByteArrayView rest = head.sliced(newline + 1);
+        if (rest.size() > lowerCaseName.size() && rest.at(lowerCaseName.size()) == ':' &&
+            rest.first(lowerCaseName.size()).compare(lowerCaseName, Qt::CaseInsensitive) == 0) {
+            const QByteArrayView value = rest.sliced(lowerCaseName.size() + 1);
+            const qsizetype end = value.indexOf('\r');
+            return end < 0 ? value : value.first(end);
+        }
+    }
+    return std::nullopt;
+}
+
 /// Sockets live and die on one thread, so each thread keeps its own.
 QHash<Peer, AdmittedHttpSocket *> &socketsByPeer()
 {
@@ -75,7 +94,7 @@ qint64 AdmittedHttpSocket::bytesAvailable() const
 
 qint64 AdmittedHttpSocket::bytesToWrite() const
 {
-    return m_transport ? m_transport->bytesToWrite() : 0;
+    return m_batch.size() + (m_transport ? m_transport->bytesToWrite() : 0);
 }
 
 bool AdmittedHttpSocket::canReadLine() const
@@ -124,10 +143,26 @@ qint64 AdmittedHttpSocket::writeData(const char *data, qint64 size)
 {
     if (!m_transport)
         return -1;
+    if (m_batching) {
+        m_batch.append(data, size);
+        return size;
+    }
     const qint64 written = m_transport->write(data, size);
     if (written > 0)
         readAnswer(QByteArrayView(data, written));
     return written;
+}
+
+void AdmittedHttpSocket::endBatch()
+{
+    m_batching = false;
+    if (m_batch.isEmpty())
+        return;
+    const qint64 written = m_transport ? m_transport->write(m_batch) : -1;
+    if (written > 0)
+        readAnswer(QByteArrayView(m_batch).first(written));
+    // Kept allocated for the next answer on this connection.
+    m_batch.resize(0);
 }
 
 void AdmittedHttpSocket::timerEvent(QTimerEvent *event)
@@ -177,7 +212,10 @@ void AdmittedHttpSocket::frame(QByteArray fresh)
         request.bytes = std::move(piece.bytes);
         request.complete = piece.endsRequest;
         request.closeAfterAnswer = piece.head->wantsClose();
-        request.expectsContinue = !request.complete && piece.head->expectsContinue();
+        // For any request with a body, whether or not some of it came with the head (a matter
+        // of timing), as when heads were passed on alone.
+        request.expectsContinue =
+            piece.head->expectsContinue() && piece.head->contentLength().value_or(0) > 0;
         m_held.push_back(std::move(request));
     });
 }
@@ -237,26 +275,47 @@ void AdmittedHttpSocket::readAnswer(QByteArrayView bytes)
     while (!bytes.isEmpty()) {
         switch (answer.state) {
         case State::Head: {
-            if (!takeLine())
-                return;
-            if (answer.line != "\r\n" && !answer.line.endsWith("\r\n\r\n"))
-                break; // a header line; the head ends with an empty one
-            const QByteArray head = std::exchange(answer.line, QByteArray()).toLower();
-            const int status = head.mid(9, 3).toInt();
+            // The head ends with the first empty line: at the start, or after a CRLF.
+            QByteArrayView head;
+            if (answer.line.isEmpty() && bytes.startsWith("\r\n")) {
+                head = bytes.first(2);
+            } else if (const qsizetype end = indexOfHeadEnd(bytes);
+                       answer.line.isEmpty() && end >= 0) {
+                head = bytes.first(end + 4); // the usual answer: its head in one write
+            } else {
+                // A head across writes: gathered, and searched again where the new bytes meet.
+                const qsizetype seen = answer.line.size();
+                answer.line += bytes;
+                qsizetype headLength = answer.line.startsWith("\r\n") ? 2 : -1;
+                if (headLength < 0) {
+                    const qsizetype at = indexOfHeadEnd(answer.line, seen - 3);
+                    headLength = at < 0 ? -1 : at + 4;
+                }
+                if (headLength < 0)
+                    return;
+                answer.line.truncate(headLength);
+                head = answer.line;
+                bytes = bytes.sliced(headLength - seen);
+            }
+            if (answer.line.isEmpty())
+                bytes = bytes.sliced(head.size());
+            const int status = head.size() > 9
+                                   ? head.sliced(9, std::min<qsizetype>(3, head.size() - 9)).toInt()
+                                   : 0;
+            const std::optional<QByteArrayView> length = answerField(head, "content-length");
+            const qint64 bodyLength = length ? length->trimmed().toLongLong() : 0;
+            const bool chunked = !length && answerField(head, "transfer-encoding");
+            answer.line.resize(0);
             if (status >= 100 && status < 200)
                 break; // 100 Continue: the answer follows
-            static constexpr QByteArrayView lengthField = "\r\ncontent-length:";
-            const qsizetype lengthAt = head.indexOf(lengthField);
-            if (lengthAt >= 0) {
-                const qsizetype valueAt = lengthAt + lengthField.size();
-                answer.remaining =
-                    head.mid(valueAt, head.indexOf('\r', valueAt) - valueAt).trimmed().toLongLong();
+            if (length) {
+                answer.remaining = bodyLength;
                 answer.state = State::Body;
                 if (answer.remaining == 0) {
                     answer.state = State::Head;
                     answerWritten();
                 }
-            } else if (head.contains("\r\ntransfer-encoding:")) {
+            } else if (chunked) {
                 answer.state = State::ChunkSize;
             } else if (status == 204 || status == 304) {
                 answerWritten();
@@ -323,8 +382,13 @@ void AdmittedHttpSocket::answerWritten()
             m_transport->disconnectFromHost();
         return;
     }
-    // Not now: QHttpServer is still inside the write that finished this answer.
-    QMetaObject::invokeMethod(this, &AdmittedHttpSocket::release, Qt::QueuedConnection);
+    // Passing on the next request is for later: QHttpServer is still inside the write that
+    // finished this answer. Usually there is none yet (the client awaited this answer), and
+    // then nothing is posted.
+    if (!m_held.empty() || m_framer.refusal() || (m_transport && m_transport->bytesAvailable() > 0))
+        QMetaObject::invokeMethod(this, &AdmittedHttpSocket::release, Qt::QueuedConnection);
+    else
+        updateIdleTimer();
 }
 
 void AdmittedHttpSocket::updateIdleTimer()

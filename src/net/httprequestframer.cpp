@@ -46,12 +46,15 @@ void HttpRequestFramer::frame(QByteArray fresh, const Consumer &consumer)
             m_refusal = unreadableHeadRefusal(ParsedRequestHead::Status::Malformed);
         if (m_refusal)
             return;
-        m_bodyRemaining = length.value_or(0);
+        // With what came of its body: a request read whole is passed on in one piece, usually
+        // the read itself, uncopied.
+        const qint64 bodyHere = std::min<qint64>(length.value_or(0), left - parsed.head.length);
+        m_bodyRemaining = length.value_or(0) - bodyHere;
         Piece head;
         head.head = &parsed.head;
-        head.bytes = fresh.mid(at, parsed.head.length);
+        head.bytes = fresh.mid(at, parsed.head.length + bodyHere);
         head.endsRequest = m_bodyRemaining == 0;
-        at += parsed.head.length;
+        at += parsed.head.length + bodyHere;
         consumer(std::move(head));
     }
 }

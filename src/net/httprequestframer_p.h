@@ -19,12 +19,12 @@ class HttpRequestFramer
 public:
     using Admission = std::function<std::optional<Refusal>(const HttpRequestHead &head)>;
 
-    /// Bytes of one admitted request, in order: its head, then its body in as many pieces as it
-    /// arrived in.
+    /// Bytes of one admitted request, in order: its head with as much of its body as arrived with
+    /// it, then the rest of its body in as many pieces as it arrived in.
     struct Piece
     {
-        /// The head of the request this piece starts; null for body bytes of the latest one.
-        /// Valid during the call only.
+        /// The head of the request this piece starts; null for later body bytes of the latest
+        /// one. Valid during the call only.
         const HttpRequestHead *head = nullptr;
         QByteArray bytes;
         /// The request is whole with this piece.

@@ -3,6 +3,8 @@
 #include <QtCore/QUrl>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 namespace CommandBridge {
 namespace {
@@ -46,15 +48,30 @@ bool containsToken(QByteArrayView list, QByteArrayView token)
     return false;
 }
 
+/// \a text as a QByteArray: the one of \a known it equals (ignoring case if \a caseSensitivity
+/// says so), which costs no allocation, else a copy (in lower case if case is ignored). Every
+/// request passes here.
+template <size_t N>
+QByteArray sharedOrCopy(QByteArrayView text, const std::array<QByteArray, N> &known,
+                        Qt::CaseSensitivity caseSensitivity)
+{
+    for (const QByteArray &word : known) {
+        if (word.size() == text.size() && text.compare(word, caseSensitivity) == 0)
+            return word;
+    }
+    return caseSensitivity == Qt::CaseInsensitive ? text.toByteArray().toLower()
+                                                  : text.toByteArray();
+}
+
 } // namespace
 
-bool HttpRequestHead::hasHeader(const QByteArray &lowerCaseName) const
+bool HttpRequestHead::hasHeader(QByteArrayView lowerCaseName) const
 {
     return std::any_of(headers.begin(), headers.end(),
                        [&](const auto &header) { return header.first == lowerCaseName; });
 }
 
-QByteArray HttpRequestHead::header(const QByteArray &lowerCaseName) const
+QByteArray HttpRequestHead::header(QByteArrayView lowerCaseName) const
 {
     for (const auto &[name, value] : headers) {
         if (name == lowerCaseName)
@@ -116,10 +133,30 @@ std::optional<qint64> HttpRequestHead::contentLength() const
     return std::nullopt;
 }
 
+qsizetype indexOfHeadEnd(QByteArrayView bytes, qsizetype from)
+{
+    from = std::max<qsizetype>(from, 0);
+    if (bytes.size() - from < 4)
+        return -1;
+    // Each LF found (memchr) is checked for the CR before it and the CRLF after it.
+    const char *const begin = bytes.data();
+    const char *const end = begin + bytes.size();
+    const char *at = begin + from + 1;
+    while (at + 2 < end) {
+        at = static_cast<const char *>(std::memchr(at, '\n', size_t(end - 2 - at)));
+        if (!at)
+            return -1;
+        if (at[-1] == '\r' && at[1] == '\r' && at[2] == '\n')
+            return at - 1 - begin;
+        ++at;
+    }
+    return -1;
+}
+
 ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
 {
     ParsedRequestHead parsed;
-    const qsizetype end = buffer.indexOf("\r\n\r\n");
+    const qsizetype end = indexOfHeadEnd(buffer);
     if (end < 0) {
         parsed.status = buffer.size() > maxBytes ? ParsedRequestHead::Status::TooLarge
                                                  : ParsedRequestHead::Status::Incomplete;
@@ -161,9 +198,21 @@ ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
     if (!isToken(method) || !target.startsWith('/') || target.startsWith("//") ||
         !isFieldValue(target) || (version != "HTTP/1.1" && version != "HTTP/1.0"))
         return malformed();
-    parsed.head.method = method.toByteArray();
+    static const std::array<QByteArray, 2> methods = {QByteArrayLiteral("GET"),
+                                                      QByteArrayLiteral("POST")};
+    static const std::array<QByteArray, 2> versions = {QByteArrayLiteral("HTTP/1.1"),
+                                                       QByteArrayLiteral("HTTP/1.0")};
+    // In lower case, as the head keeps them.
+    static const std::array<QByteArray, 12> names = {
+        QByteArrayLiteral("host"),          QByteArrayLiteral("content-length"),
+        QByteArrayLiteral("content-type"),  QByteArrayLiteral("connection"),
+        QByteArrayLiteral("user-agent"),    QByteArrayLiteral("accept"),
+        QByteArrayLiteral("authorization"), QByteArrayLiteral("origin"),
+        QByteArrayLiteral("upgrade"),       QByteArrayLiteral("accept-encoding"),
+        QByteArrayLiteral("x-session-id"),  QByteArrayLiteral("expect")};
+    parsed.head.method = sharedOrCopy(method, methods, Qt::CaseSensitive);
     parsed.head.target = target.toByteArray();
-    parsed.head.version = version.toByteArray();
+    parsed.head.version = sharedOrCopy(version, versions, Qt::CaseSensitive);
     parsed.head.headers.reserve(8);
     for (qsizetype lineStart = lineEnd + 1; lineStart < head.size(); lineStart = lineEnd + 1) {
         lineEnd = head.indexOf('\n', lineStart);
@@ -177,7 +226,7 @@ ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
         const QByteArrayView value = line->sliced(colon + 1).trimmed();
         if (!isFieldValue(value) || parsed.head.headers.size() == maxHeaderFields)
             return malformed();
-        QByteArray name = line->first(colon).toByteArray().toLower();
+        QByteArray name = sharedOrCopy(line->first(colon), names, Qt::CaseInsensitive);
         // A second Content-Length, equal or not, is where two parsers part ways; a second Host
         // is where admission and the routes could see different hosts.
         if ((name == "content-length" || name == "host") && parsed.head.hasHeader(name))

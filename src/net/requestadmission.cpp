@@ -29,10 +29,9 @@ bool isPort(QByteArrayView port)
            std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool isLoopbackHost(const QByteArray &host)
+bool isLoopbackHost(QByteArrayView host)
 {
-    const QByteArray lower = host.toLower();
-    QByteArrayView name = lower;
+    QByteArrayView name = host;
     QByteArrayView port;
     if (name.startsWith('[')) {
         const qsizetype close = name.indexOf(']');
@@ -47,7 +46,8 @@ bool isLoopbackHost(const QByteArray &host)
     // "localhost:evil.com" or "localhost:80@evil.com" name another host to some parsers.
     if (!isPort(port))
         return false;
-    return name == "localhost" || name == "127.0.0.1" || name == "[::1]";
+    return name.compare("localhost", Qt::CaseInsensitive) == 0 || name == "127.0.0.1" ||
+           name.compare("[::1]", Qt::CaseInsensitive) == 0;
 }
 
 QString bearerToken(const QByteArray &authorization)
@@ -63,7 +63,12 @@ QString bearerToken(const QByteArray &authorization)
 
 bool RequestAdmission::isValidToken(const QString &presented) const
 {
-    const QByteArray expected = policy().token.toUtf8();
+    return isValidToken(presented, policy().token);
+}
+
+bool RequestAdmission::isValidToken(const QString &presented, const QString &token)
+{
+    const QByteArray expected = token.toUtf8();
     const QByteArray given = presented.toUtf8();
     // Every byte of the longer one is visited, so the time tells only the length.
     unsigned difference = unsigned(expected.size() ^ given.size());
@@ -76,9 +81,10 @@ bool RequestAdmission::isValidToken(const QString &presented) const
     return difference == 0 && !expected.isEmpty();
 }
 
-std::optional<Refusal> RequestAdmission::checkHost(const HttpRequestHead &head) const
+std::optional<Refusal> RequestAdmission::checkHost(const HttpRequestHead &head,
+                                                   const Policy &policy)
 {
-    if (!policy().loopbackOnly)
+    if (!policy.loopbackOnly)
         return std::nullopt;
     const QByteArray host = head.header("host");
     if (isLoopbackHost(host))
@@ -86,7 +92,8 @@ std::optional<Refusal> RequestAdmission::checkHost(const HttpRequestHead &head) 
     return forbidden(QStringLiteral("Host \"%1\" is not allowed").arg(QString::fromUtf8(host)));
 }
 
-std::optional<Refusal> RequestAdmission::checkOrigin(const HttpRequestHead &head) const
+std::optional<Refusal> RequestAdmission::checkOrigin(const HttpRequestHead &head,
+                                                     const Policy &policy)
 {
     const QString origin = QString::fromUtf8(head.header("origin"));
     if (origin.isEmpty())
@@ -94,7 +101,7 @@ std::optional<Refusal> RequestAdmission::checkOrigin(const HttpRequestHead &head
     const QString host = QString::fromUtf8(head.header("host"));
     if (origin.compare(QStringLiteral("http://") + host, Qt::CaseInsensitive) == 0 ||
         origin.compare(QStringLiteral("https://") + host, Qt::CaseInsensitive) == 0 ||
-        policy().allowedOrigins.contains(origin, Qt::CaseInsensitive))
+        policy.allowedOrigins.contains(origin, Qt::CaseInsensitive))
         return std::nullopt;
     return forbidden(QStringLiteral("Origin \"%1\" is not allowed").arg(origin));
 }
@@ -114,7 +121,7 @@ bool RequestAdmission::isAuthenticatedUpgrade(const QByteArray &authorization,
 
 std::optional<Refusal> RequestAdmission::admit(const HttpRequestHead &head) const
 {
-    std::optional<Refusal> refusal = check(head);
+    std::optional<Refusal> refusal = check(head, policy());
     if (refusal && !head.isWebSocketUpgrade()) {
         static const QRegularExpression commandPath{QString(Protocol::Path::commandPattern)};
         const QRegularExpressionMatch match = commandPath.match(head.path());
@@ -124,15 +131,16 @@ std::optional<Refusal> RequestAdmission::admit(const HttpRequestHead &head) cons
     return refusal;
 }
 
-std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) const
+std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head,
+                                               const Policy &policy) const
 {
     if (m_shuttingDown) {
         return Refusal(503, errorCodeString(ErrorCode::ShuttingDown),
                        QStringLiteral("Server is shutting down"));
     }
-    if (std::optional<Refusal> refusal = checkHost(head))
+    if (std::optional<Refusal> refusal = checkHost(head, policy))
         return refusal;
-    if (std::optional<Refusal> refusal = checkOrigin(head))
+    if (std::optional<Refusal> refusal = checkOrigin(head, policy))
         return refusal;
 
     const QString path = head.path();
@@ -167,7 +175,8 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
         // No token at the upgrade may still authenticate with an `auth` message; a wrong one may
         // not.
         const QString presented = presentedToken(head.header("authorization"), query);
-        if (tokenRequired() && !presented.isEmpty() && !isValidToken(presented))
+        if (!policy.token.isEmpty() && !presented.isEmpty() &&
+            !isValidToken(presented, policy.token))
             return unauthorized();
         return std::nullopt;
     }
@@ -176,7 +185,8 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
     const QString presented = path == Protocol::Path::eventStream
                                   ? presentedToken(head.header("authorization"), head.query())
                                   : bearerToken(head.header("authorization"));
-    if (tokenRequired() && path != Protocol::Path::health && !isValidToken(presented))
+    if (!policy.token.isEmpty() && path != Protocol::Path::health &&
+        !isValidToken(presented, policy.token))
         return unauthorized();
     // Without a length a body's end is unknown until QHttpServer has buffered all of it.
     if (head.hasHeader("transfer-encoding")) {
@@ -188,9 +198,9 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head) cons
         return Refusal{400, errorCodeString(ErrorCode::BadMessage),
                        QStringLiteral("Invalid Content-Length")};
     }
-    if (length && *length > policy().maxBodyBytes) {
+    if (length && *length > policy.maxBodyBytes) {
         return Refusal{413, errorCodeString(ErrorCode::PayloadTooLarge),
-                       QStringLiteral("Body is larger than %1 bytes").arg(policy().maxBodyBytes)};
+                       QStringLiteral("Body is larger than %1 bytes").arg(policy.maxBodyBytes)};
     }
     return std::nullopt;
 }

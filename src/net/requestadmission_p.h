@@ -70,9 +70,11 @@ private:
     /// The bearer token of \a authorization, else the `token` query item: for WebSocket upgrades
     /// and the event stream, whose browser clients cannot set headers.
     static QString presentedToken(const QByteArray &authorization, const QUrlQuery &query);
-    std::optional<Refusal> check(const HttpRequestHead &head) const;
-    std::optional<Refusal> checkHost(const HttpRequestHead &head) const;
-    std::optional<Refusal> checkOrigin(const HttpRequestHead &head) const;
+    /// Each request takes the policy once (a copy under the mutex), not once per question.
+    std::optional<Refusal> check(const HttpRequestHead &head, const Policy &policy) const;
+    static std::optional<Refusal> checkHost(const HttpRequestHead &head, const Policy &policy);
+    static std::optional<Refusal> checkOrigin(const HttpRequestHead &head, const Policy &policy);
+    static bool isValidToken(const QString &presented, const QString &expected);
 
     mutable QMutex m_policyMutex;
     Policy m_policy;
