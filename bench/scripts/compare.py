@@ -283,6 +283,9 @@ class Comparison:
         no_echo = [s for s in ws if s != "qt-echo"]  # the raw echo cannot run commands
         for round_index in range(a.rounds):
             log(f"round {round_index + 1} of {a.rounds}")
+            if a.only:
+                self.run_selected(round_index)
+                continue
             for s in ws:
                 self.run_ws("rt 1x1", s, round_index, self.rt_args(1, 1))
             for connections in a.connection_counts:
@@ -310,6 +313,20 @@ class Comparison:
                     self.run_fanout(subscribers, s, round_index)
             for s in self.gui_systems:
                 self.run_gui(s, round_index)
+
+    def run_selected(self, round_index):
+        """--only: the chosen groups of workloads, in the same order as a full round."""
+        a = self.args
+        if "rest" in a.only:
+            for s in self.rest_systems:
+                self.run_rest(s, round_index)
+        if "mcp" in a.only:
+            for s in self.mcp_systems:
+                self.run_rest(s, round_index, "mcp")
+        if "fanout" in a.only:
+            for subscribers in a.fanout_counts:
+                for s in self.fanout_systems:
+                    self.run_fanout(subscribers, s, round_index)
 
     # Aggregation.
     def values(self, workload, system, key):
@@ -561,6 +578,8 @@ class Comparison:
                     out.write(f"{c} {v:.0f}\n")
                 out.write("\n\n")
                 series.append(system)
+        if not series:
+            return
         plots = ", ".join(f"'{data}' index {i} using 1:($2/1000) with linespoints lw 2 pt 7 "
                           f"title '{name}'"
                           for i, name in enumerate(series))
@@ -593,6 +612,11 @@ def main():
     parser.add_argument("--plot", default=None)
     parser.add_argument("--raw", default=None, help="also write every run's figures as JSON")
     parser.add_argument("--qt-version", default="6")
+    parser.add_argument("--fanout-events", type=int, default=None, dest="fanout_events_option",
+                        help="events of one fan-out run: N subscribers get N-th parts "
+                             "(default 1000000, --quick 100000)")
+    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=None,
+                        help="run only these workloads: rest, mcp, fanout (comma-separated)")
     parser.add_argument("--argv", nargs=argparse.REMAINDER, default=[])
     args = parser.parse_args()
     args.connection_counts = [1, 4, 16, 64, 256]
@@ -605,6 +629,8 @@ def main():
         args.rounds, args.seconds, args.warmup = 1, 2, 0.5
         args.connection_counts = [1, 16, 64]
         args.idle_count, args.connect_count = 500, 200
+    if args.fanout_events_option is not None:
+        args.fanout_events = args.fanout_events_option
     if args.plot is None:
         args.plot = os.path.join(os.path.dirname(os.path.abspath(args.out)), "images",
                                  "throughput-vs-connections.png")
