@@ -5,6 +5,7 @@
 #
 #   bench/run-comparison.sh [--rounds R] [--seconds S] [--quick] [--bridge-threads N]
 #                           [--out FILE.md] [--plot FILE.png] [--raw FILE.json] [--no-build]
+#                           [--only rest,mcp,fanout] [--fanout-events N]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,10 +16,10 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0; shift ;;
         --quick) compare_args+=("$1"); shift ;;
-        --rounds|--seconds|--warmup|--bridge-threads|--out|--plot|--raw)
+        --rounds|--seconds|--warmup|--bridge-threads|--out|--plot|--raw|--only|--fanout-events)
             [[ $# -ge 2 ]] || { echo "run-comparison.sh: $1 needs a value" >&2; exit 2; }
             compare_args+=("$1" "$2"); shift 2 ;;
-        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run-comparison.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done

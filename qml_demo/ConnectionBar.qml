@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Layouts
 import QtQuick.Controls.Basic
 import CommandBridge
+import "format.js" as Format
 
 // URL and token of the bridge, connect/disconnect, and where the connection stands.
 Rectangle {
@@ -74,17 +75,34 @@ Rectangle {
             text: qsTr("URL")
             color: Theme.muted
         }
-        InputField {
-            id: urlField
-            objectName: "urlField"
+        ColumnLayout {
             Layout.fillWidth: true
             Layout.minimumWidth: 200
             Layout.maximumWidth: 420
-            text: "ws://127.0.0.1:8080/ws"
-            font.family: Theme.monoFamily
-            font.pixelSize: 12
-            enabled: bar.client.state === CommandClient.Disconnected
-            onAccepted: bar.toggleConnection()
+            spacing: 1
+            InputField {
+                id: urlField
+                objectName: "urlField"
+                Layout.fillWidth: true
+                implicitHeight: 28
+                text: "ws://127.0.0.1:8080/ws"
+                font.family: Theme.monoFamily
+                font.pixelSize: 12
+                enabled: bar.client.state === CommandClient.Disconnected
+                onAccepted: bar.toggleConnection()
+            }
+            // Where an AI agent reaches the same commands (docs/mcp.md).
+            Label {
+                objectName: "mcpUrl"
+                Layout.fillWidth: true
+                readonly property string url: Format.mcpUrl(urlField.text)
+                visible: url !== ""
+                text: qsTr("MCP %1").arg(url)
+                font.family: Theme.monoFamily
+                font.pixelSize: Theme.smallFontSize
+                color: Theme.muted
+                elide: Text.ElideRight
+            }
         }
         Label {
             text: qsTr("Token")

@@ -2,6 +2,13 @@
 
 // Text helpers shared by the panel's components.
 
+// The MCP endpoint of the server at a ws(s):// or http(s):// URL: same host and port, http(s), /mcp.
+// Empty for anything else.
+function mcpUrl(url) {
+    const match = /^(?:ws|http)(s?):\/\/([^\/?#]+)/i.exec(url.trim());
+    return match ? "http" + match[1].toLowerCase() + "://" + match[2] + "/mcp" : "";
+}
+
 function elapsed(ms) {
     if (ms < 1000)
         return ms + " ms";

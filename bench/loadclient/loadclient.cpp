@@ -3,7 +3,8 @@
 // under test, and the measurement shows the server rather than the client.
 //
 // Modes (see --help): rt (round trips with a window of requests in flight), progress (burst
-// commands streaming progress), connect (handshake rate and server memory per idle connection).
+// commands streaming progress), connect (handshake rate and server memory per idle connection),
+// fanout (events of one `broadcast` delivered to every subscribed connection).
 // The result is one JSON line on stdout; human-readable text goes to stderr.
 
 #include <algorithm>
@@ -45,7 +46,7 @@ Clock::time_point after(Clock::time_point from, double seconds)
            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
-enum class Mode { RoundTrip, Progress, Connect };
+enum class Mode { RoundTrip, Progress, Connect, Fanout };
 
 struct Options
 {
@@ -69,18 +70,21 @@ struct Options
 
 const char usage[] =
     "usage: cb-loadclient --port PORT [options]\n"
-    "  --mode rt|progress|connect   workload (default rt)\n"
+    "  --mode rt|progress|connect|fanout  workload (default rt)\n"
     "  --host HOST --path PATH      server address (default 127.0.0.1, /ws)\n"
     "  --connections N              active connections (connect mode: connections to open)\n"
     "  --window W                   rt: requests in flight per connection (default 1)\n"
-    "  --count N                    progress: progress messages per burst (default 1000)\n"
+    "  --count N                    progress: progress messages per burst (default 1000);\n"
+    "                               fanout: notices of the measured broadcast, after a warm-up\n"
+    "                               broadcast of N/10 (at least 1)\n"
     "  --idle K                     rt/progress: K extra idle connections held open meanwhile\n"
     "  --duration S --warmup S      measured seconds (default 5) after warmup seconds (default 1)\n"
     "  --server-pid PID             connect: measure the server's VmRSS per idle connection\n"
     "  --hold S                     connect: keep the connections open S seconds before closing\n"
     "  --concurrency N              handshakes in flight while connecting (default 32)\n"
     "  --timeout S                  overall time limit (default: the durations + 60)\n"
-    "  --delayed-ack                progress: keep the kernel's delayed ACKs (default: quick)\n";
+    "  --delayed-ack                progress, fanout: keep the kernel's delayed ACKs (default: "
+    "quick)\n";
 
 std::optional<Options> parseOptions(int argc, char *argv[])
 {
@@ -117,6 +121,8 @@ std::optional<Options> parseOptions(int argc, char *argv[])
                 options.mode = Mode::Progress;
             else if (value == "connect")
                 options.mode = Mode::Connect;
+            else if (value == "fanout")
+                options.mode = Mode::Fanout;
             else
                 ok = false;
         } else if (name == "--host") {
@@ -159,7 +165,8 @@ std::optional<Options> parseOptions(int argc, char *argv[])
         std::fprintf(stderr, "cb-loadclient: --port is required\n");
         return std::nullopt;
     }
-    options.quickAck = options.quickAck && options.mode == Mode::Progress;
+    options.quickAck =
+        options.quickAck && (options.mode == Mode::Progress || options.mode == Mode::Fanout);
     if (options.timeout == 0)
         options.timeout = options.warmup + options.duration + options.hold + 60;
     return options;
@@ -293,6 +300,10 @@ struct Connection
     int64_t burstId = 0;
     int burstSeen = 0;
     bool burstBad = false;
+    // fanout: subscribed yet, the last `seq` seen, events of the measured broadcast.
+    bool subscribed = false;
+    int64_t lastSeq = 0;
+    long fanoutEvents = 0;
 };
 
 class LoadClient
@@ -328,6 +339,10 @@ public:
             break;
         case Mode::Connect:
             connectAndWeigh();
+            break;
+        case Mode::Fanout:
+            if (openConnections(options_.connections, false))
+                fanOut();
             break;
         }
         return finish();
@@ -572,6 +587,10 @@ private:
         c.gotMessage = true;
         if (c.idle)
             return;
+        if (options_.mode == Mode::Fanout) {
+            onFanoutMessage(c, text);
+            return;
+        }
         const std::optional<int64_t> id = findInteger(text, "\"id\":");
         if (!id)
             return; // hello and anything else not about a request
@@ -625,6 +644,107 @@ private:
             if (sending_)
                 sendBurst(c);
         }
+    }
+
+    void onFanoutMessage(Connection &c, std::string_view text)
+    {
+        const std::string_view type = findString(text, "\"type\":\"");
+        if (type == "event") {
+            const std::optional<int64_t> seq = findInteger(text, "\"seq\":");
+            if (!seq || *seq <= c.lastSeq) {
+                if (++violations_ <= 10)
+                    std::fprintf(stderr, "cb-loadclient: violation: seq %lld after %lld\n",
+                                 static_cast<long long>(seq.value_or(-1)),
+                                 static_cast<long long>(c.lastSeq));
+                return;
+            }
+            c.lastSeq = *seq;
+            if (*seq > warmupNotices_)
+                ++c.fanoutEvents;
+            if (*seq == warmupNotices_ + options_.count)
+                lastEventAt_ = Clock::now();
+        } else if (type == "subscribed") {
+            c.subscribed = true;
+        } else if (type == "command_result") {
+            if (text.find("\"success\":true") == std::string_view::npos)
+                error(nullptr, "broadcast failed: " + std::string(text.substr(0, 300)));
+            ++broadcastsAnswered_;
+        } else if (type == "error") {
+            error(nullptr, "server error: " + std::string(text.substr(0, 300)));
+        }
+    }
+
+    void sendText(Connection &c, std::string_view text)
+    {
+        appendFrame(c.out, 0x1, text, random_.next());
+        flush(c);
+    }
+
+    void sendBroadcast(Connection &c, int64_t repeat)
+    {
+        char text[160];
+        const int length = std::snprintf(
+            text, sizeof text,
+            R"({"type":"command","id":%lld,"command":"broadcast","args":{"text":"hello","repeat":%lld}})",
+            static_cast<long long>(c.nextId++), static_cast<long long>(repeat));
+        sendText(c, std::string_view(text, size_t(length)));
+    }
+
+    /// Polls until \a done or the overall timeout; false (and an error) on timeout.
+    template <typename Done> bool pollUntil(Done done, const char *what)
+    {
+        while (!done()) {
+            if (errors_ > 0)
+                return false;
+            if (expired()) {
+                error(nullptr, std::string("timed out waiting for ") + what);
+                return false;
+            }
+            poll(std::min(100, millisecondsUntil(deadline_)));
+        }
+        return errors_ == 0;
+    }
+
+    /// Subscribes every connection to `notice`, has the first one broadcast a warm-up and then the
+    /// measured burst, and times the measured one from sending it until every connection has the
+    /// last notice (which coalescing never drops) and its result arrived.
+    void fanOut()
+    {
+        for (const auto &c : connections_) {
+            c->nextId = 2;
+            sendText(*c, R"({"type":"subscribe","id":1,"events":["notice"]})");
+        }
+        auto allOpen = [&](auto test) {
+            return std::all_of(connections_.begin(), connections_.end(),
+                               [&](const auto &c) { return c->state == State::Open && test(*c); });
+        };
+        if (!pollUntil([&] { return allOpen([](const Connection &c) { return c.subscribed; }); },
+                       "subscribed"))
+            return;
+        Connection &trigger = *connections_.front();
+        warmupNotices_ = std::max(1, options_.count / 10);
+        sendBroadcast(trigger, warmupNotices_);
+        if (!pollUntil(
+                [&] {
+                    return broadcastsAnswered_ == 1 && allOpen([&](const Connection &c) {
+                               return c.lastSeq == warmupNotices_;
+                           });
+                },
+                "the warm-up broadcast"))
+            return;
+        const int64_t lastSeq = warmupNotices_ + options_.count;
+        const Clock::time_point start = Clock::now();
+        sendBroadcast(trigger, options_.count);
+        if (!pollUntil(
+                [&] {
+                    return broadcastsAnswered_ == 2 &&
+                           allOpen([&](const Connection &c) { return c.lastSeq == lastSeq; });
+                },
+                "every notice"))
+            return;
+        fanoutSeconds_ = secondsBetween(start, lastEventAt_);
+        for (const auto &c : connections_)
+            fanoutEvents_ += c->fanoutEvents;
     }
 
     void sendEcho(Connection &c)
@@ -791,10 +911,11 @@ private:
 
     int finish()
     {
-        const char *modes[] = {"rt", "progress", "connect"};
+        const char *modes[] = {"rt", "progress", "connect", "fanout"};
         const bool rt = options_.mode == Mode::RoundTrip;
         const bool progress = options_.mode == Mode::Progress;
         const bool connect = options_.mode == Mode::Connect;
+        const bool fanout = options_.mode == Mode::Fanout;
         auto number = [](bool present, double value) {
             char text[64];
             std::snprintf(text, sizeof text, "%.1f", value);
@@ -803,19 +924,25 @@ private:
         const double p50 = percentile(latenciesUs_, 0.50);
         const double p99 = percentile(latenciesUs_, 0.99);
         const bool measured = !connect && errors_ == 0;
+        const double expected = double(options_.count) * options_.connections;
+        const bool fanned = fanout && measured && fanoutSeconds_ > 0;
         std::printf(
             "{\"mode\":\"%s\",\"connections\":%d,\"window\":%s,\"idle\":%d,\"rps\":%s,"
             "\"p50_us\":%s,\"p99_us\":%s,\"msgs_per_s\":%s,\"violations\":%s,"
-            "\"bursts\":%s,\"handshakes_per_s\":%s,\"kib_per_conn\":%s,\"errors\":%ld}\n",
+            "\"bursts\":%s,\"handshakes_per_s\":%s,\"kib_per_conn\":%s,\"events_per_s\":%s,"
+            "\"events\":%s,\"events_expected\":%s,\"fanout_s\":%s,\"errors\":%ld}\n",
             modes[int(options_.mode)], options_.connections,
             rt ? std::to_string(options_.window).c_str() : "null", connect ? 0 : options_.idle,
             number(rt && measured, roundTrips_ / options_.duration).c_str(),
             number(rt && measured, p50).c_str(), number(rt && measured, p99).c_str(),
             number(progress && measured, progressMessages_ / options_.duration).c_str(),
-            progress ? std::to_string(violations_).c_str() : "null",
+            progress || fanout ? std::to_string(violations_).c_str() : "null",
             progress ? std::to_string(bursts_).c_str() : "null",
             number(connect && handshakesPerSecond_ > 0, handshakesPerSecond_).c_str(),
-            number(kibPerConnection_.has_value(), kibPerConnection_.value_or(0)).c_str(), errors_);
+            number(kibPerConnection_.has_value(), kibPerConnection_.value_or(0)).c_str(),
+            number(fanned, fanoutEvents_ / std::max(fanoutSeconds_, 1e-9)).c_str(),
+            fanout ? std::to_string(fanoutEvents_).c_str() : "null",
+            number(fanout, expected).c_str(), number(fanned, fanoutSeconds_).c_str(), errors_);
         std::fflush(stdout);
         if (rt)
             std::fprintf(stderr, "rt %dx%d idle %d: %.0f round trips/s, p50 %.0f us, p99 %.0f us\n",
@@ -826,6 +953,13 @@ private:
                          "progress %d conns, n=%d: %.0f msgs/s, %ld bursts, %ld violations\n",
                          options_.connections, options_.count,
                          progressMessages_ / options_.duration, bursts_, violations_);
+        else if (fanout)
+            std::fprintf(stderr,
+                         "fanout %d subscribers x %d notices: %ld of %.0f events in %.3f s, "
+                         "%.0f events/s, %ld violations\n",
+                         options_.connections, options_.count, fanoutEvents_, expected,
+                         fanoutSeconds_, fanoutEvents_ / std::max(fanoutSeconds_, 1e-9),
+                         violations_);
         else
             std::fprintf(stderr, "connect %d: %.0f handshakes/s, %.2f KiB per connection\n",
                          options_.connections, handshakesPerSecond_, kibPerConnection_.value_or(0));
@@ -853,6 +987,11 @@ private:
     long violations_ = 0;
     double handshakesPerSecond_ = 0;
     std::optional<double> kibPerConnection_;
+    int warmupNotices_ = 0;
+    int broadcastsAnswered_ = 0;
+    Clock::time_point lastEventAt_;
+    double fanoutSeconds_ = 0;
+    long fanoutEvents_ = 0;
 };
 
 /// Thousands of idle connections need as many descriptors; the soft limit is often 1024.

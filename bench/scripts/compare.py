@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER_CPU = "0"
@@ -126,6 +127,18 @@ class Comparison:
             "bridge-app": bridge and [bridge, "--network-threads", threads,
                                       "--handler-thread", "registry"],
         }
+        # Event fan-out: the raw Qt send loop (the limit), Node.js ws, the bridge's placements.
+        self.fanout_systems = {
+            "qt-broadcast": [os.path.join(self.bin, "cb-bench-qt-broadcast")],
+            "node-ws": ["node", os.path.join(peers, "ws_broadcast.js")],
+            "bridge": bridge and [bridge, "--network-threads", "0"],
+            "bridge-net": bridge and [bridge, "--network-threads", threads],
+            "bridge-app": bridge and [bridge, "--network-threads", threads,
+                                      "--handler-thread", "registry"],
+        }
+        # MCP tools/call echo: the bridge only (the REST figures of the same run are its peer).
+        self.mcp_systems = {name: command for name, command in self.rest_systems.items()
+                            if name.startswith("bridge")}
         self.gui_systems = {
             "bridge": gui and [gui, "--network-threads", "0"],
             "bridge-net": gui and [gui, "--network-threads", threads],
@@ -133,6 +146,7 @@ class Comparison:
                                    "--handler-thread", "registry"],
         }
         for systems, binary in ((self.ws_systems, bridge), (self.rest_systems, bridge),
+                                (self.fanout_systems, bridge), (self.mcp_systems, bridge),
                                 (self.gui_systems, gui)):
             for name in [name for name, command in systems.items() if command is None]:
                 del systems[name]
@@ -156,9 +170,10 @@ class Comparison:
             self.failures.append(f"{workload} on {system} (round {round_index + 1}): {note}")
             log(f"FAILED {workload} on {system}: {note}")
 
-    def run_ws(self, workload, system, round_index, client_args, with_pid=False):
+    def run_ws(self, workload, system, round_index, client_args, with_pid=False, systems=None):
         try:
-            server = Server(system, self.ws_systems[system] + ["--port", "0"], self.log_dir)
+            server = Server(system, (systems or self.ws_systems)[system] + ["--port", "0"],
+                            self.log_dir)
         except RuntimeError as error:
             return self.record(workload, system, round_index, None, False, str(error))
         extra = ["--server-pid", str(server.pid)] if with_pid else []
@@ -177,13 +192,50 @@ class Comparison:
                 "--idle", str(idle), "--duration", str(self.args.seconds),
                 "--warmup", str(self.args.warmup)]
 
-    def run_rest(self, system, round_index):
+    def run_fanout(self, subscribers, system, round_index):
+        notices = self.args.fanout_events // subscribers
+        self.run_ws(f"fanout {subscribers}", system, round_index,
+                    ["--mode", "fanout", "--connections", str(subscribers), "--count",
+                     str(notices), "--timeout", str(self.args.seconds * 10 + 60)],
+                    systems=self.fanout_systems)
+
+    @staticmethod
+    def mcp_session(url):
+        """Initializes an MCP session as a client does; returns its id after one echo call."""
+        def post(body, session=None):
+            headers = {"Content-Type": "application/json",
+                       "Accept": "application/json, text/event-stream"}
+            if session:
+                headers["Mcp-Session-Id"] = session
+            request = urllib.request.Request(f"{url}/mcp", json.dumps(body).encode(), headers)
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.headers.get("Mcp-Session-Id"), response.read()
+        session, _ = post({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+                           "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                                      "clientInfo": {"name": "compare.py", "version": "1"}}})
+        post({"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
+        _, answer = post({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+                          "params": {"name": "echo", "arguments": {"text": "hello"}}}, session)
+        result = json.loads(answer).get("result", {})
+        if result.get("isError") is not False:
+            raise RuntimeError(f"tools/call echo failed: {answer[:300]!r}")
+        return session
+
+    def run_rest(self, system, round_index, workload="rest"):
+        systems = self.mcp_systems if workload == "mcp" else self.rest_systems
         try:
-            server = Server(system, self.rest_systems[system] + ["--port", "0"], self.log_dir)
+            server = Server(system, systems[system] + ["--port", "0"], self.log_dir)
         except RuntimeError as error:
-            return self.record("rest", system, round_index, None, False, str(error))
+            return self.record(workload, system, round_index, None, False, str(error))
         url = f"http://127.0.0.1:{server.port}"
-        script = os.path.join(ROOT, "bench", "scripts", "post-echo.lua")
+        script = os.path.join(ROOT, "bench", "scripts",
+                              "mcp-echo.lua" if workload == "mcp" else "post-echo.lua")
+        if workload == "mcp":
+            try:
+                os.environ["MCP_SESSION_ID"] = self.mcp_session(url)
+            except (OSError, ValueError, RuntimeError) as error:
+                server.stop()
+                return self.record(workload, system, round_index, None, False, str(error))
         warmup = max(1, round(self.args.warmup))
         run_client(["wrk", "-t1", "-c16", f"-d{warmup}s", "-s", script, url], warmup + 30)
         status, out, err = run_client(["wrk", "-t1", "-c16", f"-d{round(self.args.seconds)}s",
@@ -197,10 +249,10 @@ class Comparison:
                        "errors": summary["non2xx"] + summary["errors"]}
         ok = (status == 0 and figures is not None and figures["errors"] == 0
               and server_status == 0)
-        self.record("rest", system, round_index, figures, ok,
+        self.record(workload, system, round_index, figures, ok,
                     f"wrk exit {status}, server exit {server_status}, {summary}: {err.strip()}")
         if figures:
-            log(f"{'rest':>18} {system:<12} {figures['rps']:.0f} requests/s")
+            log(f"{workload:>18} {system:<12} {figures['rps']:.0f} requests/s")
 
     def run_gui(self, system, round_index):
         seconds = self.args.seconds + self.args.warmup
@@ -231,6 +283,9 @@ class Comparison:
         no_echo = [s for s in ws if s != "qt-echo"]  # the raw echo cannot run commands
         for round_index in range(a.rounds):
             log(f"round {round_index + 1} of {a.rounds}")
+            if a.only:
+                self.run_selected(round_index)
+                continue
             for s in ws:
                 self.run_ws("rt 1x1", s, round_index, self.rt_args(1, 1))
             for connections in a.connection_counts:
@@ -251,8 +306,27 @@ class Comparison:
                                 self.rt_args(connections, window, a.idle_count))
             for s in self.rest_systems:
                 self.run_rest(s, round_index)
+            for s in self.mcp_systems:
+                self.run_rest(s, round_index, "mcp")
+            for subscribers in a.fanout_counts:
+                for s in self.fanout_systems:
+                    self.run_fanout(subscribers, s, round_index)
             for s in self.gui_systems:
                 self.run_gui(s, round_index)
+
+    def run_selected(self, round_index):
+        """--only: the chosen groups of workloads, in the same order as a full round."""
+        a = self.args
+        if "rest" in a.only:
+            for s in self.rest_systems:
+                self.run_rest(s, round_index)
+        if "mcp" in a.only:
+            for s in self.mcp_systems:
+                self.run_rest(s, round_index, "mcp")
+        if "fanout" in a.only:
+            for subscribers in a.fanout_counts:
+                for s in self.fanout_systems:
+                    self.run_fanout(subscribers, s, round_index)
 
     # Aggregation.
     def values(self, workload, system, key):
@@ -333,6 +407,10 @@ class Comparison:
              ratio_check("rt 16x32 idle", None, "rps", 0.5, other_workload="rt 16x32")),
             ("6. 60 Hz main-thread timer p99 lateness < 5 ms under 16x32 load",
              value_check("gui", "p99_ms", 5, "ms", 2, strict=True)),
+            (f"7. fan-out to {self.args.fanout_counts[-1]:,} subscribers >= 2x node-ws events/s",
+             ratio_check(f"fanout {self.args.fanout_counts[-1]}", "node-ws", "events_per_s", 2.0)),
+            ("8. MCP tools/call echo (16 conns) >= 0.8x REST echo",
+             ratio_check("mcp", None, "rps", 0.8, other_workload="rest")),
         ]
 
     def report(self, started, elapsed):
@@ -415,6 +493,42 @@ class Comparison:
         add("| requests/s | " + " | ".join(self.cell("rest", s, "rps") for s in rest) + " |")
         add("| p50 µs | " + " | ".join(self.cell("rest", s, "p50_us") for s in rest) + " |")
         add("| p99 µs | " + " | ".join(self.cell("rest", s, "p99_us") for s in rest) + " |")
+        if self.mcp_systems:
+            add("| MCP `tools/call` echo requests/s | "
+                + " | ".join(self.cell("mcp", s, "rps") if s in self.mcp_systems else "–"
+                             for s in rest) + " |")
+            add("| MCP p50 µs | "
+                + " | ".join(self.cell("mcp", s, "p50_us") if s in self.mcp_systems else "–"
+                             for s in rest) + " |")
+            add("| MCP / REST | " + " | ".join(
+                (lambda r: f"{r:.2f}x" if r else "n/a")(self.ratio("mcp", s, s, "rps", "rest"))
+                if s in self.mcp_systems else "–" for s in rest) + " |")
+        if self.fanout_systems:
+            fan = list(self.fanout_systems)
+            add("")
+            add("## Event fan-out")
+            add("")
+            add(f"One `broadcast` of {a.fanout_events:,} / N `notice` events to N subscribed "
+                "connections (after a warm-up broadcast of a tenth), `cb-loadclient --mode fanout`:"
+                " events delivered per second, from sending the command until every connection "
+                "has the last notice.")
+            add("")
+            add("| subscribers | " + " | ".join(fan) + " |")
+            add("| --- |" + " --- |" * len(fan))
+            for n in a.fanout_counts:
+                add(f"| {n:,} events/s | "
+                    + " | ".join(self.cell(f"fanout {n}", s, "events_per_s") for s in fan) + " |")
+            for n in a.fanout_counts:
+                add(f"| {n:,} delivered of sent (median) | " + " | ".join(
+                    (lambda d, e: f"{d:,.0f} of {e:,.0f}" if d is not None and e else "–")(
+                        self.median(f"fanout {n}", s, "events"),
+                        self.median(f"fanout {n}", s, "events_expected")) for s in fan) + " |")
+            for other in ("node-ws", "qt-broadcast"):
+                for n in a.fanout_counts:
+                    add(f"| {n:,}: ratio to {other} | " + " | ".join(
+                        (lambda r: f"{r:.2f}x" if r else "n/a")(
+                            self.ratio(f"fanout {n}", s, other, "events_per_s"))
+                        if s.startswith("bridge") else "–" for s in fan) + " |")
         if self.gui_systems:
             add("")
             add("## Main-thread latency under load")
@@ -464,6 +578,8 @@ class Comparison:
                     out.write(f"{c} {v:.0f}\n")
                 out.write("\n\n")
                 series.append(system)
+        if not series:
+            return
         plots = ", ".join(f"'{data}' index {i} using 1:($2/1000) with linespoints lw 2 pt 7 "
                           f"title '{name}'"
                           for i, name in enumerate(series))
@@ -496,15 +612,25 @@ def main():
     parser.add_argument("--plot", default=None)
     parser.add_argument("--raw", default=None, help="also write every run's figures as JSON")
     parser.add_argument("--qt-version", default="6")
+    parser.add_argument("--fanout-events", type=int, default=None, dest="fanout_events_option",
+                        help="events of one fan-out run: N subscribers get N-th parts "
+                             "(default 1000000, --quick 100000)")
+    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=None,
+                        help="run only these workloads: rest, mcp, fanout (comma-separated)")
     parser.add_argument("--argv", nargs=argparse.REMAINDER, default=[])
     args = parser.parse_args()
     args.connection_counts = [1, 4, 16, 64, 256]
     args.idle_count = 5000
     args.connect_count = 2000
+    args.fanout_counts = [1, 100, 1000]
+    args.fanout_events = 1000000
     if args.quick:
+        args.fanout_events = 100000
         args.rounds, args.seconds, args.warmup = 1, 2, 0.5
         args.connection_counts = [1, 16, 64]
         args.idle_count, args.connect_count = 500, 200
+    if args.fanout_events_option is not None:
+        args.fanout_events = args.fanout_events_option
     if args.plot is None:
         args.plot = os.path.join(os.path.dirname(os.path.abspath(args.out)), "images",
                                  "throughput-vs-connections.png")

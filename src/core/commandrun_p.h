@@ -32,6 +32,20 @@ protected:
     ~CommandSink() = default;
 };
 
+/// Catches the result of a command that finishes while it is started: most handlers answer at
+/// once, and then a front end answers without making an object that waits for the result.
+class ImmediateResult : public CommandSink
+{
+public:
+    void commandProgressed(const RunningCommand &, const CommandProgress &) override {}
+    void commandFinished(const RunningCommand &, const CommandResult &finished) override
+    {
+        result = finished;
+    }
+
+    std::optional<CommandResult> result;
+};
+
 /// One command from its request to its result: the execution machinery behind a CommandContext
 /// and behind a front end's RunningCommand, shared by both.
 ///

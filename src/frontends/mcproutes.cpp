@@ -104,6 +104,13 @@ public:
         m_command.start(this);
     }
 
+    /// Takes over \a command, started with another sink and not finished.
+    void adopt(RunningCommand command)
+    {
+        m_command = std::move(command);
+        m_command.setSink(this);
+    }
+
     const RunningCommand &command() const { return m_command; }
 
     /// The front end goes away (CommandSink: a sink outlives its command): the command ends
@@ -439,6 +446,19 @@ void McpRoutes::callTool(const JsonRpcMessage &message, const QString &sessionId
     invocation.args = message.params.value(Mcp::Key::arguments);
     invocation.requestId = message.id;
     invocation.session = session;
+    RunningCommand command(CommandRegistryPrivate::get(m_registry)->prepare(std::move(invocation)));
+    if (progressToken.isUndefined()) {
+        // Most handlers answer at once: then no McpCall (a QObject watching the connection) is
+        // made for them.
+        ImmediateResult immediate;
+        command.start(&immediate);
+        if (immediate.result) {
+            m_inFlight->fetch_sub(1, std::memory_order_relaxed);
+            return writeJson(
+                responder, 200,
+                Encoder::jsonRpcResult(message.id, Encoder::mcpToolResult(*immediate.result)));
+        }
+    }
     auto *call = new McpCall(
         std::move(responder), connection, message.id, progressToken, m_sessions, sessionId,
         m_options.outgoingHighWater,
@@ -449,8 +469,10 @@ void McpRoutes::callTool(const JsonRpcMessage &message, const QString &sessionId
         this);
     // Before run(): a command may finish inside it.
     m_calls.insert(call);
-    call->run(
-        RunningCommand(CommandRegistryPrivate::get(m_registry)->prepare(std::move(invocation))));
+    if (command.run()->isStarted())
+        call->adopt(std::move(command));
+    else
+        call->run(std::move(command));
 }
 
 void McpRoutes::remove(const QHttpServerRequest &request, QHttpServerResponder &responder)

@@ -73,19 +73,6 @@ QString methodName(const QHttpServerRequest &request)
 
 } // namespace
 
-/// Catches the result of a command that finishes while it is started.
-class ImmediateResult : public CommandSink
-{
-public:
-    void commandProgressed(const RunningCommand &, const CommandProgress &) override {}
-    void commandFinished(const RunningCommand &, const CommandResult &finished) override
-    {
-        result = finished;
-    }
-
-    std::optional<CommandResult> result;
-};
-
 /// One REST request waiting for its command, and the command's sink. Holds the responder no longer
 /// than the connection lives. A stream's events leave through an OutgoingQueue, so a client that
 /// stops reading costs bounded memory. Deletes itself once its answer is written or its client

@@ -52,7 +52,16 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, ClientFrameSocket *
               const QTcpSocket *connection = transport();
               return connection ? unsentBytes(connection) : m_socket->bytesToWrite();
           },
-          bridge->options().outgoingHighWater)
+          bridge->options().outgoingHighWater,
+          // Events published in slices, one per pass of the event loop, can pile up in the
+          // socket's buffer before it writes: that says nothing about the client, so the buffer
+          // goes to the network before anything waits or coalesces.
+          [this] {
+              if (QTcpSocket *connection = transport())
+                  sendNow(connection);
+              else
+                  m_socket->flush();
+          })
     , m_authenticated(authenticated)
 {
     const ServerOptions &options = bridge->options();

@@ -75,6 +75,24 @@ Item {
             compare(panel.client.sessionId, "");
         }
 
+        function test_showsTheMcpUrlOfTheServer() {
+            const panel = createTemporaryObject(panelComponent, root);
+            const mcp = findChild(panel, "mcpUrl");
+            const cases = [
+                ["ws://127.0.0.1:8080/ws", "http://127.0.0.1:8080/mcp"],
+                ["wss://host.example:443/ws?session=demo", "https://host.example:443/mcp"],
+                ["http://[::1]:9000/ws", "http://[::1]:9000/mcp"],
+            ];
+            for (const [url, expected] of cases) {
+                panel.url = url;
+                compare(mcp.url, expected, url);
+                verify(mcp.visible);
+                verify(mcp.text.endsWith(expected));
+            }
+            panel.url = "not a url";
+            verify(!mcp.visible);
+        }
+
         function test_formIsGeneratedFromTheSchema() {
             const panel = connectedPanel();
             select(panel, "count");
