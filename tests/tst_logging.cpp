@@ -118,6 +118,7 @@ private Q_SLOTS:
     void refusalLogsItsRuleAtDebug_data();
     void refusalLogsItsRuleAtDebug();
     void wrongAuthMessageLogsAtInfoWithoutTheToken();
+    void oversizedWebSocketMessageLogsRuleSize();
     void commandRunLogsNameDurationAndOutcomeNeverArgs_data();
     void commandRunLogsNameDurationAndOutcomeNeverArgs();
     void commandRunsAreNotLoggedByDefault();
@@ -277,6 +278,25 @@ void tst_Logging::wrongAuthMessageLogsAtInfoWithoutTheToken()
         log.find(QStringLiteral("commandbridge.access"), {QStringLiteral("wrong token")})->type,
         QtInfoMsg);
     QVERIFY(!log.anyContains(QString::fromLatin1(wrongToken)));
+    QVERIFY(!log.anyContains(QString::fromLatin1(theToken)));
+}
+
+void tst_Logging::oversizedWebSocketMessageLogsRuleSize()
+{
+    WsClient client;
+    QUrl url = m_fixture->webSocketUrl();
+    url.setQuery(QStringLiteral("token=") + QString::fromLatin1(theToken));
+    client.open(url);
+    QVERIFY(!client.waitForHello().value(QStringLiteral("auth_required")).toBool());
+    client.sendText(QByteArray(m_fixture->options().maxMessageBytes + 1, 'x'));
+    QTRY_VERIFY_WITH_TIMEOUT(client.isDisconnected(), waitMs);
+    QCOMPARE(client.closeCode(), int(QWebSocketProtocol::CloseCodeTooMuchData));
+
+    const LogRecorder &log = LogRecorder::instance();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        log.find(QStringLiteral("commandbridge.access"), {QStringLiteral("rule size")}), waitMs);
+    QCOMPARE(log.find(QStringLiteral("commandbridge.access"), {QStringLiteral("rule size")})->type,
+             QtDebugMsg);
     QVERIFY(!log.anyContains(QString::fromLatin1(theToken)));
 }
 
