@@ -271,7 +271,7 @@ Card {
                         value: {
                             const args = form.previewArgs();
                             return { type: "command", command: form.commandName,
-                                     args: args !== null ? args : "(not valid JSON yet)" };
+                                     args: args !== null ? args : qsTr("(not valid JSON yet)") };
                         }
                     }
                     Label {

@@ -13,7 +13,7 @@ Card {
     signal clearRequested()
 
     title: qsTr("Activity")
-    subtitle: runningCount + " " + qsTr("running") + "  ·  " + finishedCount + " " + qsTr("finished")
+    subtitle: qsTr("%1 running  ·  %2 finished").arg(runningCount).arg(finishedCount)
     actions: ActionButton {
         objectName: "clearButton"
         implicitHeight: 28

@@ -57,8 +57,8 @@ Card {
     }
 
     title: qsTr("Events")
-    subtitle: receivedCount + " " + qsTr("received")
-              + (missedCount > 0 ? "  ·  " + missedCount + " " + qsTr("missed") : "")
+    subtitle: missedCount > 0 ? qsTr("%1 received  ·  %2 missed").arg(receivedCount).arg(missedCount)
+                              : qsTr("%1 received").arg(receivedCount)
     actions: [
         StatusPill {
             objectName: "subscriptionStatus"

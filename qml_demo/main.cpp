@@ -1,7 +1,10 @@
 #include <CommandBridge/commandclient.h>
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QLocale>
 #include <QtCore/QTimer>
+#include <QtCore/QTranslator>
 #include <QtCore/QUrl>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QImage>
@@ -22,6 +25,25 @@ constexpr int usageErrorStatus = 2;
 // How long --screenshot waits for the demo's long command before giving up.
 constexpr int demoStartTimeoutMs = 20000;
 
+/// The translation context of the texts below.
+class CommandLine
+{
+    Q_DECLARE_TR_FUNCTIONS(CommandLine)
+};
+
+/// Installs the panel's and the client library's catalogues for the user's languages, where one
+/// is built in (the texts are English in the source, so English needs none).
+void installTranslations(QCoreApplication &app)
+{
+    for (const QString &catalogue : {u"command-bridge-panel"_s, u"commandbridge_client"_s}) {
+        auto *translator = new QTranslator(&app);
+        if (translator->load(QLocale(), catalogue, u"_"_s, u":/i18n"_s))
+            QCoreApplication::installTranslator(translator);
+        else
+            delete translator;
+    }
+}
+
 void printError(const QString &message)
 {
     std::fprintf(stderr, "command-bridge-panel: %s\n", qPrintable(message));
@@ -32,7 +54,7 @@ void grabAndQuit(QQuickWindow *window, const QString &path)
 {
     const QImage image = window->grabWindow();
     if (image.isNull() || !image.save(path)) {
-        printError(u"cannot save the screenshot to %1"_s.arg(path));
+        printError(CommandLine::tr("cannot save the screenshot to %1").arg(path));
         QCoreApplication::exit(1);
         return;
     }
@@ -47,37 +69,43 @@ int main(int argc, char *argv[])
 {
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName(u"command-bridge-panel"_s);
-    QGuiApplication::setApplicationDisplayName(u"CommandBridge panel"_s);
+    installTranslations(app);
+    QGuiApplication::setApplicationDisplayName(CommandLine::tr("CommandBridge panel"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"A Qt Quick panel for running CommandBridge commands"_s);
+    parser.setApplicationDescription(
+        CommandLine::tr("A Qt Quick panel for running CommandBridge commands"));
     parser.addHelpOption();
-    const QCommandLineOption urlOption(u"url"_s, u"Bridge WebSocket URL."_s, u"url"_s,
+    const QCommandLineOption urlOption(u"url"_s, CommandLine::tr("Bridge WebSocket URL."), u"url"_s,
                                        u"ws://127.0.0.1:8080/ws"_s);
-    const QCommandLineOption tokenOption(u"token"_s, u"Bearer token."_s, u"token"_s);
-    const QCommandLineOption connectOption(u"connect"_s, u"Connect at start."_s);
+    const QCommandLineOption tokenOption(u"token"_s, CommandLine::tr("Bearer token."), u"token"_s);
+    const QCommandLineOption connectOption(u"connect"_s, CommandLine::tr("Connect at start."));
     const QCommandLineOption demoOption(
-        u"demo"_s, u"Connect and run a few demo commands, one of them long (implies --connect)."_s);
+        u"demo"_s,
+        CommandLine::tr(
+            "Connect and run a few demo commands, one of them long (implies --connect)."));
     const QCommandLineOption screenshotOption(
-        u"screenshot"_s, u"Save the window to this PNG and quit (with --demo: mid-command)."_s,
+        u"screenshot"_s,
+        CommandLine::tr("Save the window to this PNG and quit (with --demo: mid-command)."),
         u"path"_s);
     const QCommandLineOption screenshotDelayOption(
         u"screenshot-after-ms"_s,
-        u"Delay before the screenshot, counted from the demo's start (default 2000)."_s, u"ms"_s,
-        u"2000"_s);
+        CommandLine::tr(
+            "Delay before the screenshot, counted from the demo's start (default 2000)."),
+        u"ms"_s, u"2000"_s);
     parser.addOptions({urlOption, tokenOption, connectOption, demoOption, screenshotOption,
                        screenshotDelayOption});
     parser.process(app);
 
     const QUrl url(parser.value(urlOption), QUrl::StrictMode);
     if (!url.isValid() || (url.scheme() != u"ws"_s && url.scheme() != u"wss"_s)) {
-        printError(u"--url must be a ws:// or wss:// URL"_s);
+        printError(CommandLine::tr("--url must be a ws:// or wss:// URL"));
         return usageErrorStatus;
     }
     bool delayOk = false;
     const int screenshotDelay = parser.value(screenshotDelayOption).toInt(&delayOk);
     if (!delayOk || screenshotDelay < 0) {
-        printError(u"--screenshot-after-ms must be a number of milliseconds"_s);
+        printError(CommandLine::tr("--screenshot-after-ms must be a number of milliseconds"));
         return usageErrorStatus;
     }
     const bool demo = parser.isSet(demoOption);
@@ -115,7 +143,7 @@ int main(int argc, char *argv[])
             QTimer::singleShot(demoStartTimeoutMs, window, [shot] {
                 if (shot->isActive())
                     return;
-                printError(u"the demo did not start: is the bridge running?"_s);
+                printError(CommandLine::tr("the demo did not start: is the bridge running?"));
                 QCoreApplication::exit(1);
             });
         } else {

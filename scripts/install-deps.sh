@@ -21,6 +21,8 @@ packages=(
     nodejs              # tests with clients we did not write (npm packages from lockfiles):
     npm                 # EventSource, the OpenAPI validator, the MCP SDK
     qt6-declarative-dev # QML module of the client and the QML panel
+    qt6-tools-dev       # Qt6LinguistTools for CMake (qt_add_translations)
+    qt6-l10n-tools      # lupdate and lrelease: the client's and the panel's translations
     qml6-module-qtqml
     qml6-module-qtqml-models
     qml6-module-qtqml-workerscript

@@ -28,7 +28,8 @@ const QByteArray okAnswer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r
 std::optional<Refusal> admitAllButForbidden(const HttpRequestHead &head)
 {
     if (head.path() == QLatin1String("/forbidden"))
-        return Refusal(403, QStringLiteral("forbidden"), QStringLiteral("Not here"));
+        return Refusal(Refusal::Rule::Host, 403, QStringLiteral("forbidden"),
+                       QStringLiteral("Not here"));
     return std::nullopt;
 }
 

@@ -8,6 +8,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QPointer>
+#include <QtCore/QTranslator>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
 #include <QtQml/QQmlEngine>
@@ -103,6 +104,7 @@ private Q_SLOTS:
     void timeoutFailsWithTimeout();
     void callsMadeWhileConnectingAreSentAfterHello();
     void runWhileDisconnectedEndsDisconnected();
+    void textsGoThroughTheInstalledTranslator();
     void callsHaveCppOwnership();
     void clearFinishedDeletesOnlyFinishedCalls();
     void deletingRunningCallCancelsItOnServer();
@@ -370,6 +372,34 @@ void tst_CommandClient::runWhileDisconnectedEndsDisconnected()
     QCOMPARE(call->state(), CommandCall::Disconnected);
     QCOMPARE(call->errorCode(), QStringLiteral("disconnected"));
     QVERIFY(!call->errorMessage().isEmpty());
+}
+
+void tst_CommandClient::textsGoThroughTheInstalledTranslator()
+{
+    // The catalogue the library carries for apps to load (English: no translation in it).
+    QTranslator catalogue;
+    QVERIFY(catalogue.load(QLocale(QLocale::English), QStringLiteral("commandbridge_client"),
+                           QStringLiteral("_"), QStringLiteral(":/i18n")));
+
+    /// Marks every text of the client's context, as a real catalogue would translate it.
+    class MarkingTranslator : public QTranslator
+    {
+    public:
+        bool isEmpty() const override { return false; }
+        QString translate(const char *context, const char *sourceText, const char *,
+                          int) const override
+        {
+            if (qstrcmp(context, "CommandBridge::CommandClient") != 0)
+                return QString();
+            return QStringLiteral("[marked] ") + QString::fromUtf8(sourceText);
+        }
+    } marking;
+    QCoreApplication::installTranslator(&marking);
+    CommandCall *call = m_client->run(QStringLiteral("quick"));
+    QSignalSpy finishedSpy(call, &CommandCall::finished);
+    QTRY_COMPARE(finishedSpy.count(), 1);
+    QCoreApplication::removeTranslator(&marking);
+    QCOMPARE(call->errorMessage(), QStringLiteral("[marked] Not connected to the server"));
 }
 
 void tst_CommandClient::callsHaveCppOwnership()

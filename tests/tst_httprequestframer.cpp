@@ -17,7 +17,8 @@ const QByteArray echo = "POST /api/v1/commands/echo HTTP/1.1\r\nHost: localhost\
 std::optional<Refusal> admitAllButForbidden(const HttpRequestHead &head)
 {
     if (head.path() == QLatin1String("/forbidden"))
-        return Refusal(403, QStringLiteral("forbidden"), QStringLiteral("Not here"));
+        return Refusal(Refusal::Rule::Host, 403, QStringLiteral("forbidden"),
+                       QStringLiteral("Not here"));
     return std::nullopt;
 }
 

@@ -76,6 +76,8 @@ void CommandRun::start(CommandSink *sink)
         return;
     m_started = true;
     m_sink = sink;
+    if (lcCommands().isDebugEnabled())
+        m_clock.start();
     m_frontEnd = HandOff::current();
     m_deadline = m_frontEnd->noDeadline();
     if (m_request.rejection) {
@@ -218,12 +220,27 @@ void CommandRun::finish(const CommandResult &result)
         m_frontEnd->removeDeadline(m_deadline);
         m_deadline = m_frontEnd->noDeadline();
     }
+    if (m_clock.isValid())
+        logFinished(result);
     const std::shared_ptr<CommandRun> keep = shared_from_this();
     m_registry->commandFinished(*this, m_started && !m_request.rejection, result);
     if (m_sink)
         m_sink->commandFinished(RunningCommand(keep), result);
     if (!m_handlerElsewhere)
         settle();
+}
+
+void CommandRun::logFinished(const CommandResult &result) const
+{
+    // Name, duration and outcome: never the args or the message, which may hold anything.
+    const QString outcome =
+        result.isSuccess()
+            ? QStringLiteral("succeeded")
+            : (m_request.rejection ? QStringLiteral("rejected: ") : QStringLiteral("failed: ")) +
+                  result.errorCode();
+    qCDebug(lcCommands).nospace() << "command " << m_request.command << " #" << m_serial << ' '
+                                  << qUtf8Printable(outcome) << " after "
+                                  << double(m_clock.nsecsElapsed()) / 1e6 << " ms";
 }
 
 void CommandRun::runHandler()

@@ -5,6 +5,8 @@
 
 #include "handoff_p.h"
 
+#include <QtCore/QElapsedTimer>
+
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -125,6 +127,7 @@ private:
 
     void deliverProgress(const CommandProgress &progress);
     void finish(const CommandResult &result);
+    void logFinished(const CommandResult &result) const;
     void stop(const CommandResult &result);
     void runHandler();
     void invokeHandler();
@@ -142,6 +145,8 @@ private:
 
     // The front end's side.
     std::shared_ptr<HandOff> m_frontEnd;
+    /// Started only while commandbridge.commands logs at debug: the duration in its line.
+    QElapsedTimer m_clock;
     CommandSink *m_sink = nullptr;
     HandOff::Deadlines::iterator m_deadline;
     double m_lastPercent = 0.0;

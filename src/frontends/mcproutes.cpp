@@ -360,6 +360,8 @@ void McpRoutes::post(const QHttpServerRequest &request, QHttpServerResponder &re
             return writeAccepted(responder);
         const std::shared_ptr<Session> session = m_sessions->open();
         if (!session) {
+            qCDebug(lcAccess) << "refused an MCP session to" << request.remoteAddress()
+                              << "rule mcp-sessions, limit" << McpSessions::maxSessions;
             return writeError(
                 responder, message.id, Mcp::Error::unavailable,
                 QStringLiteral("Too many MCP sessions (limit %1)").arg(McpSessions::maxSessions),
@@ -431,6 +433,9 @@ void McpRoutes::callTool(const JsonRpcMessage &message, const QString &sessionId
         return;
     if (m_inFlight->fetch_add(1, std::memory_order_relaxed) >= m_options.maxRestInFlight) {
         m_inFlight->fetch_sub(1, std::memory_order_relaxed);
+        qCDebug(lcAccess) << "refused tool call" << name.toString() << "from"
+                          << request.remoteAddress() << "rule in-flight, limit"
+                          << m_options.maxRestInFlight;
         return writeError(responder, message.id, Mcp::Error::unavailable,
                           QStringLiteral("Too many commands in flight (limit %1)")
                               .arg(m_options.maxRestInFlight));

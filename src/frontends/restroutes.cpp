@@ -309,6 +309,8 @@ void RestRoutes::runCommand(const QString &name, const QHttpServerRequest &reque
         return; // the client is gone: nobody to answer
     if (m_inFlight->fetch_add(1, std::memory_order_relaxed) >= m_options.maxRestInFlight) {
         m_inFlight->fetch_sub(1, std::memory_order_relaxed);
+        qCDebug(lcAccess) << "refused command" << name << "from" << request.remoteAddress()
+                          << "rule in-flight, limit" << m_options.maxRestInFlight;
         return reject(ErrorCode::Busy, QStringLiteral("Too many commands in flight (limit %1)")
                                            .arg(m_options.maxRestInFlight));
     }

@@ -156,6 +156,8 @@ void WebSocketConnection::receiveBinary(const QByteArray &message)
         // Text, handed on as binary so that a character split between two of its frames passes;
         // it must be UTF-8 as a whole, as a text message QWebSocket checks must be.
         if (!message.isValidUtf8()) {
+            qCDebug(lcAccess) << "closing the WebSocket of" << m_socket->peerAddress()
+                              << "rule framing: a fragmented text message is not UTF-8";
             closeWith(ErrorCode::Cancelled, QStringLiteral("Invalid UTF-8 code encountered."),
                       QWebSocketProtocol::CloseCodeWrongDatatype);
             return;
@@ -180,6 +182,8 @@ void WebSocketConnection::receiveBeforeAuth(const DecodeResult &decoded)
         return;
     }
     const QJsonValue id = message ? message->id : std::get<DecodeError>(decoded).id;
+    qCInfo(lcAccess) << "WebSocket client" << m_socket->peerAddress()
+                     << "sent a message before authenticating; closing";
     const QString reason = QStringLiteral("Authenticate first");
     send(Encoder::error(ErrorCode::Unauthorized, reason, id));
     closeWith(ErrorCode::Unauthorized, reason, closeCodeUnauthorized);
@@ -191,6 +195,8 @@ void WebSocketConnection::authenticate(const ClientMessage &message)
     const bool success = !admission->tokenRequired() || admission->isValidToken(message.token);
     send(Encoder::authResult(success));
     if (!success) {
+        qCInfo(lcAccess) << "WebSocket client" << m_socket->peerAddress()
+                         << "sent a wrong token in its auth message; closing";
         closeWith(ErrorCode::Unauthorized, QStringLiteral("Wrong token"), closeCodeUnauthorized);
         return;
     }
@@ -219,6 +225,8 @@ void WebSocketConnection::runCommand(ClientMessage &&message)
     }
     const int limit = m_bridge->options().maxInFlight;
     if (m_running.size() >= limit) {
+        qCDebug(lcAccess) << "refused command" << message.command << "from"
+                          << m_socket->peerAddress() << "rule in-flight, limit" << limit;
         send(Encoder::result(
             message.id, message.command,
             CommandResult::failure(
@@ -365,6 +373,8 @@ void WebSocketConnection::timerEvent(QTimerEvent *event)
                   QWebSocketProtocol::CloseCodePolicyViolated);
     } else if (event->timerId() == m_authDeadline.timerId()) {
         m_authDeadline.stop();
+        qCInfo(lcAccess) << "WebSocket client" << m_socket->peerAddress()
+                         << "did not authenticate in time; closing";
         closeWith(ErrorCode::Unauthorized, QStringLiteral("No authentication in time"),
                   closeCodeUnauthorized);
     } else {
@@ -379,6 +389,12 @@ QTcpSocket *WebSocketConnection::transport() const
 
 void WebSocketConnection::onDisconnected()
 {
+    // QWebSocket closes a connection whose message or frame is over the limit itself.
+    if (!m_closing && m_socket->closeCode() == QWebSocketProtocol::CloseCodeTooMuchData) {
+        qCDebug(lcAccess) << "closed the WebSocket of" << m_socket->peerAddress()
+                          << "rule size: a message over" << m_bridge->options().maxMessageBytes
+                          << "bytes";
+    }
     m_closed = true;
     abortAll(ErrorCode::Cancelled, QStringLiteral("Connection closed"));
     Q_EMIT closed(this);

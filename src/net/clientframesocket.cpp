@@ -152,8 +152,8 @@ void ClientFrameSocket::relayState(QAbstractSocket::SocketState state)
 
 void ClientFrameSocket::refuseUnmaskedFrame()
 {
-    qCInfo(lcWebSocket) << "closing the connection of" << peerAddress()
-                        << "after an unmasked frame";
+    qCDebug(lcAccess) << "closing the WebSocket of" << peerAddress()
+                      << "rule framing: an unmasked client frame";
     m_transport->write(closeFrame(closeCodeProtocolError, "Client frames must be masked"));
     // Not from inside QWebSocket's read; the connection closes once the close frame is sent.
     QMetaObject::invokeMethod(m_transport, &QAbstractSocket::disconnectFromHost,

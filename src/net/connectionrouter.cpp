@@ -57,7 +57,7 @@ void ConnectionRouter::adopt(qintptr socketDescriptor, bool overCapacity)
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     const auto refuseOverCapacity = [this, socket] {
         refuseConnection(socket,
-                         {503, errorCodeString(ErrorCode::Busy),
+                         {Refusal::Rule::Capacity, 503, errorCodeString(ErrorCode::Busy),
                           QStringLiteral("Too many connections (limit %1)").arg(m_maxConnections)});
     };
     if (auto *sslSocket = qobject_cast<QSslSocket *>(socket)) {

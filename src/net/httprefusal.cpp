@@ -1,5 +1,6 @@
 #include "httprefusal_p.h"
 
+#include "logging_p.h"
 #include "messageencoder_p.h"
 #include "outgoingqueue_p.h"
 
@@ -41,20 +42,31 @@ QByteArray reasonPhrase(int status)
     }
 }
 
+/// A wrong or missing token is an authentication failure (info); any other refusal is routine
+/// (debug).
+void logRefusal(const QTcpSocket *socket, const Refusal &refusal)
+{
+    if (refusal.rule == Refusal::Rule::Token)
+        qCInfo(lcAccess) << "refused" << refusal << "from" << socket->peerAddress();
+    else
+        qCDebug(lcAccess) << "refused" << refusal << "from" << socket->peerAddress();
+}
+
 } // namespace
 
 Refusal unreadableHeadRefusal(ParsedRequestHead::Status status)
 {
     if (status == ParsedRequestHead::Status::TooLarge) {
-        return Refusal(431, errorCodeString(ErrorCode::BadMessage),
+        return Refusal(Refusal::Rule::Size, 431, errorCodeString(ErrorCode::BadMessage),
                        QStringLiteral("Request head too large"));
     }
-    return Refusal(400, errorCodeString(ErrorCode::BadMessage),
+    return Refusal(Refusal::Rule::Framing, 400, errorCodeString(ErrorCode::BadMessage),
                    QStringLiteral("Malformed HTTP request"));
 }
 
 void refuseConnection(QTcpSocket *socket, const Refusal &refusal)
 {
+    logRefusal(socket, refusal);
     const QByteArray body =
         Encoder::toJson(Encoder::restErrorBody(refusal.code, refusal.message, refusal.command));
     const QByteArray response =

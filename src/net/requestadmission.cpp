@@ -11,14 +11,14 @@
 namespace CommandBridge {
 namespace {
 
-Refusal forbidden(const QString &message)
+Refusal forbidden(Refusal::Rule rule, const QString &message)
 {
-    return Refusal{403, errorCodeString(ErrorCode::Forbidden), message};
+    return Refusal{rule, 403, errorCodeString(ErrorCode::Forbidden), message};
 }
 
 Refusal unauthorized()
 {
-    return Refusal{401, errorCodeString(ErrorCode::Unauthorized),
+    return Refusal{Refusal::Rule::Token, 401, errorCodeString(ErrorCode::Unauthorized),
                    QStringLiteral("Missing or wrong bearer token")};
 }
 
@@ -61,6 +61,41 @@ QString bearerToken(const QByteArray &authorization)
 
 } // namespace
 
+QLatin1String ruleName(Refusal::Rule rule)
+{
+    switch (rule) {
+    case Refusal::Rule::Host:
+        return QLatin1String("host");
+    case Refusal::Rule::Origin:
+        return QLatin1String("origin");
+    case Refusal::Rule::Token:
+        return QLatin1String("token");
+    case Refusal::Rule::Endpoint:
+        return QLatin1String("endpoint");
+    case Refusal::Rule::Upgrade:
+        return QLatin1String("upgrade");
+    case Refusal::Rule::Session:
+        return QLatin1String("session");
+    case Refusal::Rule::Framing:
+        return QLatin1String("framing");
+    case Refusal::Rule::Size:
+        return QLatin1String("size");
+    case Refusal::Rule::Capacity:
+        return QLatin1String("capacity");
+    case Refusal::Rule::ShuttingDown:
+        return QLatin1String("shutting-down");
+    }
+    return QLatin1String("unknown");
+}
+
+QDebug operator<<(QDebug debug, const Refusal &refusal)
+{
+    const QDebugStateSaver saver(debug);
+    debug.nospace() << refusal.request << " rule " << ruleName(refusal.rule).data() << ", "
+                    << refusal.status << ' ' << refusal.message;
+    return debug;
+}
+
 bool RequestAdmission::isValidToken(const QString &presented) const
 {
     return isValidToken(presented, policy().token);
@@ -89,7 +124,8 @@ std::optional<Refusal> RequestAdmission::checkHost(const HttpRequestHead &head,
     const QByteArray host = head.header("host");
     if (isLoopbackHost(host))
         return std::nullopt;
-    return forbidden(QStringLiteral("Host \"%1\" is not allowed").arg(QString::fromUtf8(host)));
+    return forbidden(Refusal::Rule::Host,
+                     QStringLiteral("Host \"%1\" is not allowed").arg(QString::fromUtf8(host)));
 }
 
 std::optional<Refusal> RequestAdmission::checkOrigin(const HttpRequestHead &head,
@@ -103,7 +139,8 @@ std::optional<Refusal> RequestAdmission::checkOrigin(const HttpRequestHead &head
         origin.compare(QStringLiteral("https://") + host, Qt::CaseInsensitive) == 0 ||
         policy.allowedOrigins.contains(origin, Qt::CaseInsensitive))
         return std::nullopt;
-    return forbidden(QStringLiteral("Origin \"%1\" is not allowed").arg(origin));
+    return forbidden(Refusal::Rule::Origin,
+                     QStringLiteral("Origin \"%1\" is not allowed").arg(origin));
 }
 
 QString RequestAdmission::presentedToken(const QByteArray &authorization, const QUrlQuery &query)
@@ -122,7 +159,10 @@ bool RequestAdmission::isAuthenticatedUpgrade(const QByteArray &authorization,
 std::optional<Refusal> RequestAdmission::admit(const HttpRequestHead &head) const
 {
     std::optional<Refusal> refusal = check(head, policy());
-    if (refusal && !head.isWebSocketUpgrade()) {
+    if (!refusal)
+        return refusal;
+    refusal->request = QString::fromLatin1(head.method) + QLatin1Char(' ') + head.path();
+    if (!head.isWebSocketUpgrade()) {
         static const QRegularExpression commandPath{QString(Protocol::Path::commandPattern)};
         const QRegularExpressionMatch match = commandPath.match(head.path());
         if (match.hasMatch())
@@ -135,7 +175,7 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head,
                                                const Policy &policy) const
 {
     if (m_shuttingDown) {
-        return Refusal(503, errorCodeString(ErrorCode::ShuttingDown),
+        return Refusal(Refusal::Rule::ShuttingDown, 503, errorCodeString(ErrorCode::ShuttingDown),
                        QStringLiteral("Server is shutting down"));
     }
     if (std::optional<Refusal> refusal = checkHost(head, policy))
@@ -146,30 +186,30 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head,
     const QString path = head.path();
     if (head.isWebSocketUpgrade()) {
         if (path != Protocol::Path::webSocket) {
-            return Refusal{httpStatusForErrorCode(ErrorCode::NotFound),
+            return Refusal{Refusal::Rule::Endpoint, httpStatusForErrorCode(ErrorCode::NotFound),
                            errorCodeString(ErrorCode::NotFound),
                            QStringLiteral("No WebSocket endpoint at ") + path};
         }
         // Checked here so that the refusal has its JSON body: QWebSocketServer answers these with
         // an empty 400, or not at all.
         if (head.method != "GET" || head.version != "HTTP/1.1") {
-            return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+            return Refusal{Refusal::Rule::Upgrade, 400, errorCodeString(ErrorCode::BadMessage),
                            QStringLiteral("A WebSocket upgrade is a GET over HTTP/1.1")};
         }
         if (head.header("sec-websocket-version").trimmed() != "13") {
-            return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+            return Refusal{Refusal::Rule::Upgrade, 400, errorCodeString(ErrorCode::BadMessage),
                            QStringLiteral("Unsupported WebSocket version (13 required)")};
         }
         if (QByteArray::fromBase64(head.header("sec-websocket-key").trimmed(),
                                    QByteArray::AbortOnBase64DecodingErrors)
                 .size() != 16) {
-            return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+            return Refusal{Refusal::Rule::Upgrade, 400, errorCodeString(ErrorCode::BadMessage),
                            QStringLiteral("Missing or invalid Sec-WebSocket-Key")};
         }
         const QUrlQuery query = head.query();
         if (query.hasQueryItem(QStringLiteral("session")) &&
             !isValidSessionId(query.queryItemValue(QStringLiteral("session")))) {
-            return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+            return Refusal{Refusal::Rule::Session, 400, errorCodeString(ErrorCode::BadMessage),
                            QStringLiteral("session must match [A-Za-z0-9._-]{1,128}")};
         }
         // No token at the upgrade may still authenticate with an `auth` message; a wrong one may
@@ -190,16 +230,16 @@ std::optional<Refusal> RequestAdmission::check(const HttpRequestHead &head,
         return unauthorized();
     // Without a length a body's end is unknown until QHttpServer has buffered all of it.
     if (head.hasHeader("transfer-encoding")) {
-        return Refusal(411, errorCodeString(ErrorCode::BadMessage),
+        return Refusal(Refusal::Rule::Framing, 411, errorCodeString(ErrorCode::BadMessage),
                        QStringLiteral("Request bodies need a Content-Length"));
     }
     const std::optional<qint64> length = head.contentLength();
     if (length && *length < 0) {
-        return Refusal{400, errorCodeString(ErrorCode::BadMessage),
+        return Refusal{Refusal::Rule::Framing, 400, errorCodeString(ErrorCode::BadMessage),
                        QStringLiteral("Invalid Content-Length")};
     }
     if (length && *length > policy.maxBodyBytes) {
-        return Refusal{413, errorCodeString(ErrorCode::PayloadTooLarge),
+        return Refusal{Refusal::Rule::Size, 413, errorCodeString(ErrorCode::PayloadTooLarge),
                        QStringLiteral("Body is larger than %1 bytes").arg(policy.maxBodyBytes)};
     }
     return std::nullopt;

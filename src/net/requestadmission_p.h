@@ -4,6 +4,7 @@
 
 #include <CommandBridge/commanderror.h>
 
+#include <QtCore/QDebug>
 #include <QtCore/QMutex>
 #include <QtCore/QStringList>
 #include <QtCore/QUrlQuery>
@@ -16,18 +17,43 @@ namespace CommandBridge {
 /// Why a request is turned away before it reaches a front end.
 struct Refusal
 {
-    Refusal(int status, const QString &code, const QString &message)
-        : status(status)
+    /// Which check refused it: the word commandbridge.access logs (docs/logging.md).
+    enum class Rule {
+        Host,
+        Origin,
+        Token,
+        Endpoint,
+        Upgrade,
+        Session,
+        Framing,
+        Size,
+        Capacity,
+        ShuttingDown,
+    };
+
+    Refusal(Rule rule, int status, const QString &code, const QString &message)
+        : rule(rule)
+        , status(status)
         , code(code)
         , message(message)
     {}
 
+    Rule rule;
     int status = 400;
     QString code;
     QString message;
     /// The command the refused request named, if any (its body then says so).
     QString command;
+    /// "METHOD /path" of the refused request, without its query (which may carry a token); empty
+    /// when its head could not be read.
+    QString request;
 };
+
+/// The rule's name in the log: "host", "origin", "token", ...
+QLatin1String ruleName(Refusal::Rule rule);
+/// For the log: the request (quoted, as what the client sent may hold a line break), the rule,
+/// the status and the message; never a token.
+QDebug operator<<(QDebug debug, const Refusal &refusal);
 
 /// The one place that decides whether a request may reach a front end (spec sections 7 and 8):
 /// Host and Origin policy, bearer token, WebSocket endpoint and session, body size. The router

@@ -35,11 +35,11 @@ QString describeClose(const QWebSocket *socket)
 {
     const QString reason = socket->closeReason();
     if (!reason.isEmpty())
-        return QStringLiteral("Closed by the server (%1: %2)")
+        return CommandClient::tr("Closed by the server (%1: %2)")
             .arg(QString::number(socket->closeCode()), reason);
     if (!socket->errorString().isEmpty() && socket->error() != QAbstractSocket::UnknownSocketError)
         return socket->errorString();
-    return QStringLiteral("The connection was closed");
+    return CommandClient::tr("The connection was closed");
 }
 
 /// What the user reads when the server refused the upgrade with \a httpStatus.
@@ -47,11 +47,11 @@ QString describeRefusal(int httpStatus, const QString &fallback)
 {
     switch (httpStatus) {
     case 401:
-        return QStringLiteral("The server refused the token (HTTP 401)");
+        return CommandClient::tr("The server refused the token (HTTP 401)");
     case 403:
-        return QStringLiteral("The server refused this host or origin (HTTP 403)");
+        return CommandClient::tr("The server refused this host or origin (HTTP 403)");
     case 400:
-        return QStringLiteral(
+        return CommandClient::tr(
             "The server refused the request (HTTP 400): is the session id valid?");
     default:
         return fallback;
@@ -75,7 +75,7 @@ CommandClientPrivate::CommandClientPrivate(CommandClient *client)
     helloTimer.setSingleShot(true);
     helloTimer.setInterval(helloTimeout);
     QObject::connect(&helloTimer, &QTimer::timeout, q, [this] {
-        onSocketGone(QStringLiteral("The server did not say hello in time"), true);
+        onSocketGone(CommandClient::tr("The server did not say hello in time"), true);
     });
     ticker.setInterval(tickInterval);
     QObject::connect(&ticker, &QTimer::timeout, q, [this] {
@@ -155,7 +155,7 @@ void CommandClientPrivate::onTextMessage(const QString &text)
         if (authPending && message->value(Key::success).toBool())
             becomeConnected();
         else
-            setErrorString(QStringLiteral("The server refused the token"));
+            setErrorString(CommandClient::tr("The server refused the token"));
     } else if (type == Type::error) {
         onError(*message);
     } else if (type != Type::pong) {
@@ -174,7 +174,7 @@ void CommandClientPrivate::onHello(const QJsonObject &message)
         return;
     }
     if (token.isEmpty()) {
-        onSocketGone(QStringLiteral("The server requires a token"), false);
+        onSocketGone(CommandClient::tr("The server requires a token"), false);
         return;
     }
     authPending = true;
@@ -266,8 +266,8 @@ void CommandClientPrivate::onSocketGone(const QString &reason, bool retry)
     }
     subscriptions.connectionLost();
     failUnfinished(wasConnected
-                       ? QStringLiteral("The connection to the server was lost: %1").arg(reason)
-                       : QStringLiteral("Could not connect to the server: %1").arg(reason));
+                       ? CommandClient::tr("The connection to the server was lost: %1").arg(reason)
+                       : CommandClient::tr("Could not connect to the server: %1").arg(reason));
     if (wasConnected)
         Q_EMIT q->disconnected();
 }
@@ -342,8 +342,9 @@ CommandCall *CommandClientPrivate::run(const QString &name, const QJsonObject &a
         QMetaObject::invokeMethod(
             call,
             [call] {
-                CommandCallPrivate::get(call)->fail(CommandCall::Disconnected, Code::disconnected,
-                                                    QStringLiteral("Not connected to the server"));
+                CommandCallPrivate::get(call)->fail(
+                    CommandCall::Disconnected, Code::disconnected,
+                    CommandClient::tr("Not connected to the server"));
             },
             Qt::QueuedConnection);
         break;
@@ -364,7 +365,7 @@ void CommandClientPrivate::cancel(CommandCall *call)
     }
     pending.removeAll(call);
     callPrivate->fail(CommandCall::Cancelled, Code::cancelled,
-                      QStringLiteral("Cancelled before it was sent"));
+                      CommandClient::tr("Cancelled before it was sent"));
 }
 
 void CommandClientPrivate::setState(CommandClient::State newState)
@@ -553,7 +554,7 @@ void CommandClient::disconnectFromServer()
     d->setState(Disconnected);
     d->setSessionId(QString());
     d->subscriptions.connectionLost();
-    d->failUnfinished(QStringLiteral("Disconnected from the server"));
+    d->failUnfinished(tr("Disconnected from the server"));
     if (wasConnected)
         Q_EMIT disconnected();
 }

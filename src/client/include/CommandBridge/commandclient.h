@@ -38,6 +38,11 @@ class CommandClientPrivate;
 /// its command and event models. It does not own the EventSubscription objects that use it
 /// (except those subscribe() made, which are its children). Threads: create and use it on one
 /// thread with an event loop (in QML apps, the GUI thread).
+///
+/// Texts: errorString() and the messages of calls it fails itself are English, through tr(); the
+/// library carries their catalogues as resources, so an app translates them by installing a
+/// QTranslator loaded with `load(QLocale(), "commandbridge_client", "_", ":/i18n")`. Errors the
+/// server sends keep its text.
 class COMMANDBRIDGECLIENT_EXPORT CommandClient : public QObject
 {
     Q_OBJECT
