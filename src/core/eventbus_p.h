@@ -65,11 +65,14 @@ public:
 
     /// Declares \a descriptor, or returns why it cannot be.
     std::optional<QString> declare(const EventDescriptor &descriptor);
+    /// Removes a declared event (an exposed object went); subscriptions to it stay, and match it
+    /// again if it is declared anew.
+    void undeclare(const QString &name);
     bool contains(const QString &name) const { return find(name) != nullptr; }
     /// Global for an undeclared event: publish() tells that one.
     EventScope scopeOf(const QString &name) const
     {
-        const Declared *declared = find(name);
+        const std::shared_ptr<const Declared> declared = find(name);
         return declared ? declared->descriptor.scope : EventScope::Global;
     }
     QJsonArray describe() const;
@@ -84,8 +87,8 @@ public:
 private:
     friend class ConnectionSubscription;
 
-    /// Declared events are never removed: the pointer stays valid as long as the bus.
-    Declared *find(const QString &name) const;
+    /// Shared: a publisher keeps an event that is undeclared meanwhile.
+    std::shared_ptr<const Declared> find(const QString &name) const;
     void addEntry(const QString &entry);
     void removeEntry(const QString &entry);
     /// The calling thread's hub, made on first use.
@@ -94,7 +97,7 @@ private:
 
     mutable QReadWriteLock m_lock;
     /// A map, not a QHash: hashing a QString costs more than the few comparisons of a lookup here.
-    std::map<QString, std::unique_ptr<Declared>> m_events;
+    std::map<QString, std::shared_ptr<Declared>> m_events;
     /// Every connection's subscription entries, counted.
     QHash<QString, int> m_entries;
     std::vector<std::shared_ptr<EventHub>> m_hubs;
