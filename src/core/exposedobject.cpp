@@ -120,36 +120,29 @@ QJsonObject objectSchema(const std::vector<ExposedObject::Parameter> &parameters
     return schema;
 }
 
-CommandResult invalidArgument(const QString &command, const QString &name, const QString &message)
+/// Fails \a context with invalid_args for the argument \a name, as a schema failure would.
+void failArgument(CommandContext &context, const QString &name, const QString &message)
 {
-    return CommandResult::failure(
-        ErrorCode::InvalidArgs, QStringLiteral("Args do not match the schema of %1").arg(command),
-        QJsonArray{QJsonObject{{QStringLiteral("path"), QString(QLatin1Char('/') + name)},
-                               {QStringLiteral("message"), message}}});
+    context.fail(ErrorCode::InvalidArgs,
+                 QStringLiteral("Args do not match the schema of %1").arg(context.command()),
+                 QJsonArray{QJsonObject{{QStringLiteral("path"), QString(QLatin1Char('/') + name)},
+                                        {QStringLiteral("message"), message}}});
 }
 
-void finish(CommandContext &context, const CommandResult &result)
-{
-    if (result.isSuccess())
-        context.succeed(result.value());
-    else
-        context.fail(result.errorCode(), result.errorMessage(), result.errorDetails());
-}
-
-/// The object, or the result that ends the call without it.
-std::variant<QObject *, CommandResult> reach(ExposedObject::State &state)
+/// The object, or null once \a context failed with why the call cannot reach it.
+QObject *reach(ExposedObject::State &state, CommandContext &context)
 {
     QObject *object = state.object.data();
     if (!object) {
-        return CommandResult::failure(
-            ErrorCode::Internal,
-            QStringLiteral("The exposed object %1 was destroyed").arg(state.name));
+        context.fail(ErrorCode::Internal,
+                     QStringLiteral("The exposed object %1 was destroyed").arg(state.name));
+        return nullptr;
     }
     if (object->thread() != QThread::currentThread()) {
-        return CommandResult::failure(
-            ErrorCode::Internal,
-            QStringLiteral("The exposed object %1 is not on the thread of its call")
-                .arg(state.name));
+        context.fail(ErrorCode::Internal,
+                     QStringLiteral("The exposed object %1 is not on the thread of its call")
+                         .arg(state.name));
+        return nullptr;
     }
     return object;
 }
@@ -165,10 +158,9 @@ QJsonObject readProperties(const ExposedObject::State &state, const QObject *obj
 void callMethod(ExposedObject::State &state, const ExposedObject::Method &method,
                 CommandContext &context)
 {
-    const auto reached = reach(state);
-    if (auto *failure = std::get_if<CommandResult>(&reached))
-        return finish(context, *failure);
-    QObject *object = std::get<QObject *>(reached);
+    QObject *object = reach(state, context);
+    if (!object)
+        return;
     const QJsonObject args = context.args();
 
     // Trailing parameters not given are left to the overload without them (their defaults).
@@ -182,15 +174,13 @@ void callMethod(ExposedObject::State &state, const ExposedObject::Method &method
         const ExposedObject::Parameter &parameter = method.parameters[i];
         const QJsonValue given = args.value(parameter.name);
         if (given.isUndefined()) {
-            return finish(context, invalidArgument(context.command(), parameter.name,
-                                                   QStringLiteral("Needed when a later argument "
-                                                                  "is given")));
+            return failArgument(context, parameter.name,
+                                QStringLiteral("Needed when a later argument is given"));
         }
         std::optional<QVariant> value = parameter.type.fromJson(given);
         if (!value) {
-            return finish(context, invalidArgument(context.command(), parameter.name,
-                                                   QStringLiteral("Does not fit the parameter's "
-                                                                  "C++ type")));
+            return failArgument(context, parameter.name,
+                                QStringLiteral("Does not fit the parameter's C++ type"));
         }
         values.append(std::move(*value));
     }
@@ -231,18 +221,15 @@ void callMethod(ExposedObject::State &state, const ExposedObject::Method &method
 
 void getProperties(ExposedObject::State &state, CommandContext &context)
 {
-    const auto reached = reach(state);
-    if (auto *failure = std::get_if<CommandResult>(&reached))
-        return finish(context, *failure);
-    context.succeed(readProperties(state, std::get<QObject *>(reached)));
+    if (const QObject *object = reach(state, context))
+        context.succeed(readProperties(state, object));
 }
 
 void setProperties(ExposedObject::State &state, CommandContext &context)
 {
-    const auto reached = reach(state);
-    if (auto *failure = std::get_if<CommandResult>(&reached))
-        return finish(context, *failure);
-    QObject *object = std::get<QObject *>(reached);
+    QObject *object = reach(state, context);
+    if (!object)
+        return;
     const QJsonObject args = context.args();
     // Converted first, so that a value that does not fit writes none.
     std::vector<std::pair<const ExposedObject::Property *, QVariant>> writes;
@@ -252,9 +239,8 @@ void setProperties(ExposedObject::State &state, CommandContext &context)
             continue;
         std::optional<QVariant> value = property.type.fromJson(given);
         if (!value) {
-            return finish(context, invalidArgument(context.command(), property.name,
-                                                   QStringLiteral("Does not fit the property's "
-                                                                  "C++ type")));
+            return failArgument(context, property.name,
+                                QStringLiteral("Does not fit the property's C++ type"));
         }
         writes.emplace_back(&property, std::move(*value));
     }
