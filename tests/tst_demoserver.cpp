@@ -91,6 +91,7 @@ private Q_SLOTS:
     void cancelEndsALongCount();
     void cancelledCommandLeftNoEffect();
     void listEventsNamesTheDemoEvents();
+    void counterIsExposedWithoutGlue();
     void broadcastPublishesNoticesBeforeItsResult();
     void broadcastRefusesBadArgsAndPublishesNothing_data();
     void broadcastRefusesBadArgsAndPublishesNothing();
@@ -379,8 +380,79 @@ void DemoServerTest::listEventsNamesTheDemoEvents()
                          description.value(QLatin1String("scope")).toString());
     }
     QCOMPARE(described,
-             (QStringList{QStringLiteral("history.changed session"),
+             (QStringList{QStringLiteral("counter.labelChanged global"),
+                          QStringLiteral("counter.overflowed global"),
+                          QStringLiteral("counter.valueChanged global"),
+                          QStringLiteral("history.changed session"),
                           QStringLiteral("notice global"), QStringLiteral("stats global")}));
+}
+
+void DemoServerTest::counterIsExposedWithoutGlue()
+{
+    Client client;
+    if (!serveAndConnect(client))
+        return;
+    const auto answer = [&client](const QByteArray &request, const QString &id) {
+        client.send(request);
+        const auto found = [&] {
+            return client.find(QStringLiteral("command_result"), id);
+        };
+        if (!QTest::qWaitFor([&] { return found() >= 0; }, processTimeoutMs))
+            return QJsonObject();
+        return client.messages.at(found()).value(QLatin1String("result")).toObject();
+    };
+
+    client.send(R"({"type":"list_commands","id":"lc"})");
+    QTRY_VERIFY_WITH_TIMEOUT(client.find(QStringLiteral("commands"), QStringLiteral("lc")) >= 0,
+                             processTimeoutMs);
+    QJsonObject increment;
+    QStringList counterCommands;
+    for (const QJsonValue &command :
+         client.messages.constLast().value(QLatin1String("commands")).toArray()) {
+        const QString name = command[QLatin1String("name")].toString();
+        if (name.startsWith(QLatin1String("counter.")))
+            counterCommands.append(name);
+        if (name == QLatin1String("counter.increment"))
+            increment = command[QLatin1String("args_schema")].toObject();
+    }
+    QCOMPARE(counterCommands,
+             (QStringList{QStringLiteral("counter.get"), QStringLiteral("counter.increment"),
+                          QStringLiteral("counter.reset"), QStringLiteral("counter.set")}));
+    QCOMPARE(increment.value(QLatin1String("required")).toArray(),
+             QJsonArray{QStringLiteral("by")});
+    QCOMPARE(increment[QLatin1String("properties")][QLatin1String("by")].toObject(),
+             object(R"({"type":"integer","minimum":-2147483648,"maximum":2147483647})"));
+
+    client.send(R"({"type":"subscribe","id":"sub","events":["counter.*"]})");
+    QTRY_VERIFY_WITH_TIMEOUT(client.find(QStringLiteral("subscribed"), QStringLiteral("sub")) >= 0,
+                             processTimeoutMs);
+    const qsizetype subscribed = client.messages.size();
+    QCOMPARE(answer(R"({"type":"command","id":"i","command":"counter.increment",)"
+                    R"("args":{"by":1000001}})",
+                    QStringLiteral("i")),
+             object(R"({"value":1000001})"));
+    const QList<QJsonObject> replies = client.messages.mid(subscribed);
+    QCOMPARE(replies.size(), 3);
+    QCOMPARE(replies.at(0), object(R"({"type":"event","event":"counter.valueChanged","seq":1,)"
+                                   R"("data":{"value":1000001}})"));
+    QCOMPARE(replies.at(1), object(R"({"type":"event","event":"counter.overflowed","seq":2,)"
+                                   R"("data":{"limit":1000000}})"));
+
+    QCOMPARE(answer(R"({"type":"command","id":"big","command":"counter.increment",)"
+                    R"("args":{"by":2147483648}})",
+                    QStringLiteral("big"))
+                 .value(QLatin1String("code"))
+                 .toString(),
+             QStringLiteral("invalid_args"));
+    QCOMPARE(answer(R"({"type":"command","id":"s","command":"counter.set",)"
+                    R"("args":{"label":"clicks"}})",
+                    QStringLiteral("s")),
+             object(R"({"value":1000001,"label":"clicks"})"));
+    QCOMPARE(
+        answer(R"({"type":"command","id":"r","command":"counter.reset"})", QStringLiteral("r")),
+        QJsonObject());
+    QCOMPARE(answer(R"({"type":"command","id":"g","command":"counter.get"})", QStringLiteral("g")),
+             object(R"({"value":0,"label":"clicks"})"));
 }
 
 void DemoServerTest::broadcastPublishesNoticesBeforeItsResult()

@@ -107,10 +107,62 @@ private Q_SLOTS:
     void invalidSchemaIsRefusedAtCompile_data();
     void invalidSchemaIsRefusedAtCompile();
     void dataIsNotReadAsSchema();
+    void flatSchemaAcceptsOnlyWhatValijsonAccepts_data();
+    void flatSchemaAcceptsOnlyWhatValijsonAccepts();
 
     // Through the wire
     void mebibytePatternArgIsAnsweredOverWebSocket();
 };
+
+// A schema of simply typed properties is matched without valijson; whatever that check lets
+// through must be what valijson accepts, and everything else still gets valijson's details.
+void tst_SchemaValidator::flatSchemaAcceptsOnlyWhatValijsonAccepts_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<bool>("valid");
+
+    QTest::newRow("all given") << QByteArray(R"({"n":3,"s":"x","b":true,"x":0.5,"e":"on"})")
+                               << true;
+    QTest::newRow("required only") << QByteArray(R"({"n":3})") << true;
+    QTest::newRow("integral double") << QByteArray(R"({"n":3.0})") << true;
+    QTest::newRow("bounds inclusive") << QByteArray(R"({"n":-5,"x":1})") << true;
+    QTest::newRow("required missing") << QByteArray(R"({"s":"x"})") << false;
+    QTest::newRow("unknown member") << QByteArray(R"({"n":3,"z":1})") << false;
+    QTest::newRow("fraction for integer") << QByteArray(R"({"n":2.5})") << false;
+    QTest::newRow("integer above maximum") << QByteArray(R"({"n":11})") << false;
+    QTest::newRow("integer below minimum") << QByteArray(R"({"n":-6})") << false;
+    QTest::newRow("integer beyond int") << QByteArray(R"({"n":8589934592})") << false;
+    QTest::newRow("string for integer") << QByteArray(R"({"n":"3"})") << false;
+    QTest::newRow("number above maximum") << QByteArray(R"({"n":1,"x":1.5})") << false;
+    QTest::newRow("number for string") << QByteArray(R"({"n":1,"s":1})") << false;
+    QTest::newRow("number for boolean") << QByteArray(R"({"n":1,"b":1})") << false;
+    QTest::newRow("not in enum") << QByteArray(R"({"n":1,"e":"off!"})") << false;
+    QTest::newRow("null member") << QByteArray(R"({"n":null})") << false;
+}
+
+void tst_SchemaValidator::flatSchemaAcceptsOnlyWhatValijsonAccepts()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(bool, valid);
+    const QJsonObject schema = QJsonDocument::fromJson(R"({
+        "type": "object",
+        "properties": {
+            "n": {"type": "integer", "minimum": -5, "maximum": 10, "description": "a count"},
+            "s": {"type": "string"},
+            "b": {"type": "boolean", "default": false},
+            "x": {"type": "number", "maximum": 1},
+            "e": {"type": "string", "enum": ["on", "off"]}
+        },
+        "required": ["n"],
+        "additionalProperties": false
+    })")
+                                   .object();
+    auto compiled = SchemaValidator::compile(schema);
+    QVERIFY(std::holds_alternative<std::unique_ptr<SchemaValidator>>(compiled));
+    const QJsonArray problems = std::get<std::unique_ptr<SchemaValidator>>(compiled)->validate(
+        QJsonDocument::fromJson(value).object());
+    QVERIFY2(problems.isEmpty() == valid, QJsonDocument(problems).toJson().constData());
+}
 
 void tst_SchemaValidator::patternHasEcmaMeaning_data()
 {

@@ -1,4 +1,5 @@
 #include "democommands.h"
+#include "democounter.h"
 
 #include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandregistry.h>
@@ -299,6 +300,7 @@ int main(int argc, char *argv[])
 
     CommandRegistry registry;
     Demo::registerDemoCommands(registry);
+    Demo::exposeCounter(registry);
 
     ServerOptions options;
     options.maxInFlight = static_cast<int>(*maxInFlight);

@@ -1,5 +1,6 @@
-// The commands both bridge benchmarks serve: the same `echo` and `burst` as the baselines, and
-// the demo server's `broadcast` with its `notice` event for the fan-out benchmark.
+// The commands both bridge benchmarks serve: the same `echo` and `burst` as the baselines, the
+// demo server's `broadcast` with its `notice` event for the fan-out benchmark, and an exposed
+// object's `counter.increment`.
 #pragma once
 
 #include <CommandBridge/commandbridgeserver.h>
@@ -37,6 +38,22 @@ inline void publishNotices(CommandBridge::CommandContext *context, const QString
         publishNotices(context, text, last + 1, repeat);
     });
 }
+/// The object behind `counter.increment`: an exposed method against the hand-written `echo`.
+class Counter : public QObject
+{
+    Q_OBJECT
+
+public:
+    /// Adds \a by and answers the new value.
+    Q_INVOKABLE int increment(int by)
+    {
+        m_value = int((qint64(m_value) + by) % 1000000000);
+        return m_value;
+    }
+
+private:
+    int m_value = 0;
+};
 
 /// Registers `echo` (answers its args) and `burst` (reports "1".."n" as progress, then answers
 /// {"n": n}), both Synchronous on \a thread, and the demo server's `broadcast` (EventLoop on
@@ -157,9 +174,11 @@ inline CommandBridge::ServerOptions serverOptions(const Options &options)
     return server;
 }
 
-/// The registry with `echo` and `burst`, served on 127.0.0.1.
+/// The registry with `echo`, `burst` and the exposed `counter` (on the main thread), served on
+/// 127.0.0.1.
 struct Bridge
 {
+    Counter counter; // outlives the registry's commands
     CommandBridge::CommandRegistry registry;
     CommandBridge::CommandBridgeServer server{&registry};
 
@@ -169,6 +188,10 @@ struct Bridge
         QString error;
         if (!registerCommands(registry, options.handlerThread, error)) {
             std::fprintf(stderr, "%s\n", qPrintable(error));
+            return false;
+        }
+        if (!registry.exposeObject(QStringLiteral("counter"), &counter)) {
+            std::fprintf(stderr, "%s\n", qPrintable(registry.errorString()));
             return false;
         }
         server.setOptions(serverOptions(options));

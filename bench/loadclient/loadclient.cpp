@@ -64,6 +64,9 @@ struct Options
     int serverPid = 0;
     // Below the listen backlog of Qt servers (50): overflowing it costs 1 s SYN retransmits.
     int concurrency = 32;
+    /// rt: the command each request runs, and its args (a JSON object).
+    std::string command = "echo";
+    std::string args = R"({"text":"hello"})";
     double timeout = 0; // 0: derived from the other durations
     bool quickAck = true;
 };
@@ -74,6 +77,7 @@ const char usage[] =
     "  --host HOST --path PATH      server address (default 127.0.0.1, /ws)\n"
     "  --connections N              active connections (connect mode: connections to open)\n"
     "  --window W                   rt: requests in flight per connection (default 1)\n"
+    "  --command NAME --args JSON   rt: each request's command and args (default: echo)\n"
     "  --count N                    progress: progress messages per burst (default 1000);\n"
     "                               fanout: notices of the measured broadcast, after a warm-up\n"
     "                               broadcast of N/10 (at least 1)\n"
@@ -125,6 +129,12 @@ std::optional<Options> parseOptions(int argc, char *argv[])
                 options.mode = Mode::Fanout;
             else
                 ok = false;
+        } else if (name == "--command") {
+            options.command = value;
+            ok = !value.empty() && value.find_first_of("\"\\") == std::string::npos;
+        } else if (name == "--args") {
+            options.args = value;
+            ok = value.size() >= 2 && value.front() == '{' && value.back() == '}';
         } else if (name == "--host") {
             options.host = value;
         } else if (name == "--path") {
@@ -750,13 +760,16 @@ private:
     void sendEcho(Connection &c)
     {
         const int64_t id = c.nextId++;
-        char text[128];
-        const int length = std::snprintf(
-            text, sizeof text,
-            R"({"type":"command","id":%lld,"command":"echo","args":{"text":"hello"}})",
-            static_cast<long long>(id));
+        // One buffer for every request: no allocation per request once it is large enough.
+        request_.assign(R"({"type":"command","id":)");
+        request_ += std::to_string(id);
+        request_ += R"(,"command":")";
+        request_ += options_.command;
+        request_ += R"(","args":)";
+        request_ += options_.args;
+        request_ += '}';
         c.inFlight.emplace_back(id, Clock::now());
-        appendFrame(c.out, 0x1, std::string_view(text, size_t(length)), random_.next());
+        appendFrame(c.out, 0x1, request_, random_.next());
     }
 
     void sendBurst(Connection &c)
@@ -973,6 +986,7 @@ private:
     const Clock::time_point deadline_;
     sockaddr_in address_ = {};
     XorShift random_;
+    std::string request_;
     std::vector<std::unique_ptr<Connection>> connections_;
     int handshaking_ = 0;
     int open_ = 0;

@@ -26,6 +26,8 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER_CPU = "0"
 CLIENT_CPU = "1"
+# Where echo runs on the main thread, as an exposed object's calls do there.
+EXPOSED_SYSTEMS = ("bridge", "bridge-app")
 
 
 def log(text):
@@ -292,6 +294,13 @@ class Comparison:
                 for s in ws:
                     self.run_ws(f"rt {connections}x32", s, round_index,
                                 self.rt_args(connections, 32))
+            # The same round trips through an exposed QObject's method, where the object lives
+            # where these placements run echo: the main thread.
+            for s in EXPOSED_SYSTEMS:
+                if s in ws:
+                    self.run_ws("rt 16x32 exposed", s, round_index,
+                                self.rt_args(16, 32) + ["--command", "counter.increment",
+                                                        "--args", '{"by":1}'])
             for s in no_echo:
                 self.run_ws("progress", s, round_index,
                             ["--mode", "progress", "--connections", "4", "--count", "1000",
@@ -411,6 +420,8 @@ class Comparison:
              ratio_check(f"fanout {self.args.fanout_counts[-1]}", "node-ws", "events_per_s", 2.0)),
             ("8. MCP tools/call echo (16 conns) >= 0.8x REST echo",
              ratio_check("mcp", None, "rps", 0.8, other_workload="rest")),
+            ("9. exposed `counter.increment` 16x32 >= 0.8x echo, same placement",
+             ratio_check("rt 16x32 exposed", None, "rps", 0.8, other_workload="rt 16x32")),
         ]
 
     def report(self, started, elapsed):
@@ -458,12 +469,15 @@ class Comparison:
         add("## WebSocket")
         add("")
         add("Round trips per second (`echo`, window = requests in flight per connection), "
-            f"latency p50/p99 in µs; idle rows add {a.idle_count} idle connections.")
+            f"latency p50/p99 in µs; idle rows add {a.idle_count} idle connections; the "
+            "exposed row runs `counter.increment {\"by\":1}`, a method of a QObject that "
+            "`CommandRegistry::exposeObject()` serves, on the systems whose echo runs on the main "
+            "thread too.")
         add("")
         add("| workload | " + " | ".join(ws) + " |")
         add("| --- |" + " --- |" * len(ws))
         workloads = (["rt 1x1"] + [f"rt {c}x32" for c in a.connection_counts]
-                     + ["rt 1x1 idle", "rt 16x32 idle"])
+                     + ["rt 1x1 idle", "rt 16x32 idle", "rt 16x32 exposed"])
         for workload in workloads:
             add(f"| {workload} round trips/s | "
                 + " | ".join(self.cell(workload, s, "rps") for s in ws) + " |")

@@ -4,7 +4,6 @@
 
 #include <CommandBridge/commandbuilder.h>
 
-#include <QtCore/QJsonArray>
 #include <QtCore/QLocale>
 
 #include <algorithm>
@@ -66,42 +65,6 @@ void countPrimes(CommandContext &context)
     context.succeed(QJsonObject{{u"up_to"_s, upTo}, {u"count"_s, count}, {u"largest"_s, largest}});
 }
 
-void setTitle(BridgeWindow &window, CommandContext &context)
-{
-    const QString text = context.args().value(u"text"_s).toString();
-    window.setHeadline(text);
-    window.setWindowTitle(text);
-    context.succeed(QJsonObject{{u"title"_s, text}});
-}
-
-void setColor(BridgeWindow &window, CommandContext &context)
-{
-    const QString name = context.args().value(u"color"_s).toString();
-    const QColor color = QColor::fromString(name);
-    if (!color.isValid()) {
-        // The shape of a schema failure, so that clients show it next to the field.
-        const QJsonArray details{QJsonObject{{u"path"_s, u"/color"_s},
-                                             {u"message"_s, u"not a colour name or #rrggbb"_s}}};
-        context.fail(ErrorCode::InvalidArgs, u"Unknown colour \"%1\""_s.arg(name), details);
-        return;
-    }
-    const QColor previous = window.canvasColor();
-    window.setCanvasColor(color);
-    context.succeed(QJsonObject{{u"color"_s, color.name()}, {u"previous"_s, previous.name()}});
-}
-
-constexpr const char *setTitleSchema = R"({
-    "type": "object",
-    "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 200}},
-    "required": ["text"],
-    "additionalProperties": false
-})";
-constexpr const char *setColorSchema = R"({
-    "type": "object",
-    "properties": {"color": {"type": "string", "minLength": 1, "maxLength": 64}},
-    "required": ["color"],
-    "additionalProperties": false
-})";
 // The bound keeps `up_to` a 32-bit integer, which is what the schema validator treats as one.
 constexpr const char *primesSchema = R"({
     "type": "object",
@@ -121,20 +84,12 @@ void add(CommandRegistry &registry, CommandBuilder &command)
 
 void registerAppCommands(CommandRegistry &registry, BridgeWindow &window)
 {
-    // Synchronous handlers run on the registry's thread, which is the GUI thread here: the only
-    // thread where widgets may be touched.
-    add(registry, CommandBuilder(u"set_title"_s)
-                      .description(u"Shows 'text' as the window's headline and title"_s)
-                      .args(setTitleSchema)
-                      .mode(ExecutionMode::Synchronous)
-                      .handler([&window](CommandContext &context) { setTitle(window, context); }));
-    add(registry,
-        CommandBuilder(u"set_color"_s)
-            .description(
-                u"Paints the headline's background 'color' (a name like 'teal' or #rrggbb)"_s)
-            .args(setColorSchema)
-            .mode(ExecutionMode::Synchronous)
-            .handler([&window](CommandContext &context) { setColor(window, context); }));
+    // Its own members only (QMainWindow's stay out); its calls run on its thread, the GUI thread:
+    // the only thread where widgets may be touched.
+    ExposeOptions options;
+    options.baseClass = &QMainWindow::staticMetaObject;
+    if (!registry.exposeObject(u"window"_s, &window, options))
+        qFatal("%s", qPrintable(registry.errorString()));
 
     // CPU-bound work goes to the registry's own pool so the window keeps painting meanwhile.
     add(registry, CommandBuilder(u"primes"_s)

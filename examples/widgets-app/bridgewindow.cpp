@@ -4,6 +4,7 @@
 #include <CommandBridge/commandregistry.h>
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QTime>
 #include <QtGui/QFontDatabase>
@@ -74,9 +75,32 @@ BridgeWindow::BridgeWindow(QWidget *parent)
     updateRunning();
 }
 
+QString BridgeWindow::headline() const
+{
+    return m_headline->text();
+}
+
 void BridgeWindow::setHeadline(const QString &text)
 {
+    if (text == m_headline->text())
+        return;
     m_headline->setText(text);
+    Q_EMIT headlineChanged(text);
+}
+
+void BridgeWindow::paint(const QString &color, CommandContext *context)
+{
+    const QColor parsed = QColor::fromString(color);
+    if (!parsed.isValid()) {
+        // The shape of a schema failure, so that clients show it next to the field.
+        const QJsonArray details{QJsonObject{{u"path"_s, u"/color"_s},
+                                             {u"message"_s, u"not a colour name or #rrggbb"_s}}};
+        context->fail(ErrorCode::InvalidArgs, u"Unknown colour \"%1\""_s.arg(color), details);
+        return;
+    }
+    const QColor previous = m_canvasColor;
+    setCanvasColor(parsed);
+    context->succeed(QJsonObject{{u"color"_s, parsed.name()}, {u"previous"_s, previous.name()}});
 }
 
 void BridgeWindow::setCanvasColor(const QColor &color)
@@ -93,7 +117,7 @@ void BridgeWindow::setServerUrl(const QUrl &webSocketUrl, const QUrl &httpUrl)
     const QString ws = webSocketUrl.toString();
     const QString rest = httpUrl.toString() + u"/api/v1/commands"_s;
     m_url->setText(tr("Listening on <b>%1</b> (WebSocket) and <b>%2</b> (REST).<br>"
-                      "Try: <code>curl -X POST %2/set_color -d '{\"color\":\"orange\"}'</code>")
+                      "Try: <code>curl -X POST %2/window.paint -d '{\"color\":\"orange\"}'</code>")
                        .arg(ws.toHtmlEscaped(), rest.toHtmlEscaped()));
 }
 

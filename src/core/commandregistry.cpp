@@ -4,6 +4,7 @@
 #include "commandregistry_p.h"
 #include "commandrun_p.h"
 #include "eventbus_p.h"
+#include "exposedobject_p.h"
 #include "logging_p.h"
 #include "protocol_p.h"
 #include "schemavalidator_p.h"
@@ -72,6 +73,8 @@ CommandRegistry::CommandRegistry(QObject *parent)
 
 CommandRegistry::~CommandRegistry()
 {
+    // Their objects stay the app's: disconnect from them first.
+    d->exposed.clear();
     // Handlers still hold their contexts: stop them, then wait for the workers before the
     // contexts made by createCommand() go with this object.
     while (CommandRun *run = d->handlersHere) {
@@ -86,50 +89,92 @@ CommandRegistry::~CommandRegistry()
 
 bool CommandRegistry::registerCommand(const CommandDescriptor &descriptor)
 {
+    return d->addCommand(descriptor, nullptr);
+}
+
+bool CommandRegistryPrivate::addCommand(const CommandDescriptor &descriptor,
+                                        std::shared_ptr<HandOff> handlerHome)
+{
     static const QRegularExpression namePattern(QStringLiteral("^[A-Za-z0-9._-]{1,128}$"));
     if (!namePattern.match(descriptor.name).hasMatch()) {
-        d->errorString = QStringLiteral("Invalid command name \"%1\": use 1 to 128 of "
-                                        "[A-Za-z0-9._-]")
-                             .arg(descriptor.name);
+        errorString = QStringLiteral("Invalid command name \"%1\": use 1 to 128 of "
+                                     "[A-Za-z0-9._-]")
+                          .arg(descriptor.name);
         return false;
     }
-    if (contains(descriptor.name)) {
-        d->errorString =
-            QStringLiteral("Command \"%1\" is already registered").arg(descriptor.name);
+    if (find(descriptor.name)) {
+        errorString = QStringLiteral("Command \"%1\" is already registered").arg(descriptor.name);
         return false;
     }
     if (!descriptor.handler) {
-        d->errorString = QStringLiteral("Command \"%1\" has no handler").arg(descriptor.name);
+        errorString = QStringLiteral("Command \"%1\" has no handler").arg(descriptor.name);
         return false;
     }
     if (descriptor.defaultTimeout.count() < 1) {
-        d->errorString =
+        errorString =
             QStringLiteral("Command \"%1\" needs a positive default timeout").arg(descriptor.name);
         return false;
     }
 
-    auto entry = std::make_shared<CommandRegistryPrivate::Entry>();
+    auto entry = std::make_shared<Entry>();
     entry->schema = withSessionIdProperty(descriptor.argsSchema);
     entry->defaults = propertyDefaults(entry->schema);
     auto compiled = SchemaValidator::compile(entry->schema);
     if (auto *error = std::get_if<QString>(&compiled)) {
-        d->errorString =
+        errorString =
             QStringLiteral("Command \"%1\" has an invalid schema: %2").arg(descriptor.name, *error);
         return false;
     }
     entry->validator = std::move(std::get<std::unique_ptr<SchemaValidator>>(compiled));
     entry->descriptor = std::make_shared<const CommandDescriptor>(descriptor);
+    entry->handlerHome = std::move(handlerHome);
     {
-        QWriteLocker locker(&d->lock);
-        if (!d->commands.emplace(descriptor.name, std::move(entry)).second) {
-            d->errorString =
+        QWriteLocker locker(&lock);
+        if (!commands.emplace(descriptor.name, std::move(entry)).second) {
+            errorString =
                 QStringLiteral("Command \"%1\" is already registered").arg(descriptor.name);
             return false;
         }
     }
-    d->errorString.clear();
+    errorString.clear();
     qCDebug(lcRegistry) << "registered" << descriptor.name;
     return true;
+}
+
+bool CommandRegistry::exposeObject(const QString &name, QObject *object,
+                                   const ExposeOptions &options)
+{
+    if (QThread::currentThread() != thread())
+        qCWarning(lcRegistry) << "exposeObject() called off the registry's thread for" << name;
+    const auto found = d->exposed.find(name);
+    if (found != d->exposed.end()) {
+        if (found->second->isAlive()) {
+            d->errorString = QStringLiteral("An object is already exposed as \"%1\"").arg(name);
+            return false;
+        }
+        d->exposed.erase(found);
+    }
+    auto read = ExposedObject::read(this, name, object, options);
+    if (auto *error = std::get_if<QString>(&read)) {
+        d->errorString = *error;
+        return false;
+    }
+    auto exposed = std::get<std::unique_ptr<ExposedObject>>(std::move(read));
+    if (std::optional<QString> error = exposed->install()) {
+        d->errorString = *error;
+        return false;
+    }
+    d->exposed.emplace(name, std::move(exposed));
+    d->errorString.clear();
+    return true;
+}
+
+void CommandRegistryPrivate::forgetExposed(const QString &name, const ExposedObject *exposedObject)
+{
+    const auto found = exposed.find(name);
+    // A newer object exposed under the name meanwhile may have the old one's address.
+    if (found != exposed.end() && found->second.get() == exposedObject && !found->second->isAlive())
+        exposed.erase(found);
 }
 
 bool CommandRegistry::registerEvent(const EventDescriptor &descriptor)
@@ -177,6 +222,23 @@ bool CommandRegistry::publishSessionEvent(const QString &sessionId, const QStrin
 QString CommandRegistry::errorString() const
 {
     return d->errorString;
+}
+
+void CommandRegistryPrivate::removeCommands(const QStringList &names)
+{
+    // Released after the lock: the last reference to a handler may own anything.
+    std::vector<std::shared_ptr<const Entry>> removed;
+    {
+        QWriteLocker locker(&lock);
+        for (const QString &name : names) {
+            const auto found = commands.find(name);
+            if (found == commands.end())
+                continue;
+            removed.push_back(std::move(found->second));
+            commands.erase(found);
+        }
+    }
+    qCDebug(lcRegistry) << "removed" << names;
 }
 
 std::shared_ptr<const CommandRegistryPrivate::Entry>
@@ -273,6 +335,7 @@ std::shared_ptr<CommandRun> CommandRegistryPrivate::prepare(CommandInvocation in
     request.timeout =
         std::min(invocation.timeout.value_or(entry->descriptor->defaultTimeout), maxTimeout);
     request.descriptor = entry->descriptor;
+    request.handlerHome = entry->handlerHome;
     request.session = std::move(invocation.session);
     return std::make_shared<CommandRun>(this, std::move(request));
 }

@@ -15,6 +15,7 @@ namespace CommandBridge {
 
 class CommandRun;
 class EventBus;
+class ExposedObject;
 class SchemaValidator;
 
 class CommandRegistryPrivate
@@ -27,6 +28,9 @@ public:
         QJsonObject schema;
         std::unique_ptr<SchemaValidator> validator;
         std::vector<std::pair<QString, QJsonValue>> defaults;
+        /// Where a HandlerThread::Registry handler runs when not on the registry's thread: an
+        /// exposed object's thread. Null for the registry's.
+        std::shared_ptr<HandOff> handlerHome;
         ~Entry();
     };
 
@@ -38,6 +42,14 @@ public:
     /// run gets a run that finishes with the matching error when started.
     std::shared_ptr<CommandRun> prepare(CommandInvocation invocation);
     std::shared_ptr<const Entry> find(const QString &name) const;
+
+    /// registerCommand() with the handler placed on \a handlerHome's thread (null: the
+    /// registry's).
+    bool addCommand(const CommandDescriptor &descriptor, std::shared_ptr<HandOff> handlerHome);
+    /// From any thread; runs already prepared keep their descriptor.
+    void removeCommands(const QStringList &names);
+    /// An exposed object was destroyed; registry's thread only.
+    void forgetExposed(const QString &name, const ExposedObject *exposed);
 
     // Called by runs on the thread that serves them.
     void commandStarted(const CommandRun &run);
@@ -63,6 +75,8 @@ public:
     std::atomic<quint64> nextSerial{1};
     /// Connections to the three command signals: none, and no CommandInfo is built.
     std::atomic<int> watchers{0};
+    /// The objects exposed by name; registry's thread only.
+    std::map<QString, std::unique_ptr<ExposedObject>> exposed;
 
 private:
     std::optional<CommandResult> validate(const Entry &entry, QJsonObject &args,

@@ -95,10 +95,12 @@ void CommandRun::start(CommandSink *sink)
         m_frontEnd->addDeadline(HandOff::Clock::now() + m_request.timeout, shared_from_this());
 
     const CommandDescriptor &descriptor = *m_request.descriptor;
+    const std::shared_ptr<HandOff> &appHome =
+        m_request.handlerHome ? m_request.handlerHome : m_registry->home;
     if (!m_context && descriptor.mode != ExecutionMode::WorkerPool &&
-        descriptor.thread == HandlerThread::Registry && !m_registry->home->isCurrent()) {
+        descriptor.thread == HandlerThread::Registry && !appHome->isCurrent()) {
         m_handlerElsewhere = true;
-        m_handlerHome = m_registry->home;
+        m_handlerHome = appHome;
         m_handlerHome->post({HandOff::Kind::Start, shared_from_this(), {}});
         return;
     }
@@ -167,9 +169,11 @@ void CommandRun::report(const CommandProgress &progress)
         deliverProgress(progress);
         return;
     }
-    // The registry's thread never waits (it may be the GUI's); the front end drains what it
-    // sends as fast as it comes. Other threads are workers: they wait when far ahead.
+    // The registry's thread never waits (it may be the GUI's), nor an exposed object's; the front
+    // end drains what they send as fast as it comes. Other threads are workers: they wait when
+    // far ahead.
     if (!m_registry->home->isCurrent() &&
+        !(m_request.handlerHome && m_request.handlerHome->isCurrent()) &&
         m_queuedProgress.load(std::memory_order_acquire) >= maxQueuedProgress) {
         std::unique_lock locker(m_waitMutex);
         while (m_queuedProgress.load(std::memory_order_acquire) >= maxQueuedProgress &&
@@ -304,7 +308,9 @@ void CommandRun::startOnHandlerThread()
         return;
     }
     m_context = new CommandContext(shared_from_this(), nullptr);
-    m_registry->listHere(this);
+    // The registry's list is its thread's; an exposed object's thread keeps its own.
+    if (m_registry->home->isCurrent())
+        m_registry->listHere(this);
     runHandler();
 }
 

@@ -73,6 +73,9 @@ public:
         QJsonValue requestId;
         std::chrono::milliseconds timeout{0};
         std::optional<CommandResult> rejection;
+        /// The mailbox of the thread a HandlerThread::Registry handler runs on when that is not
+        /// the registry's (an exposed object's thread); null for the registry's.
+        std::shared_ptr<HandOff> handlerHome;
     };
     static constexpr int maxQueuedProgress = 1024;
 

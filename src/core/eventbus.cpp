@@ -41,7 +41,7 @@ std::optional<QString> EventBus::declare(const EventDescriptor &descriptor)
         return QStringLiteral("Invalid event name \"%1\": use 1 to 128 of [A-Za-z0-9._-]")
             .arg(descriptor.name);
     }
-    auto declared = std::make_unique<Declared>();
+    auto declared = std::make_shared<Declared>();
     auto compiled = SchemaValidator::compile(descriptor.dataSchema);
     if (auto *error = std::get_if<QString>(&compiled)) {
         return QStringLiteral("Event \"%1\" has an invalid schema: %2")
@@ -63,11 +63,17 @@ std::optional<QString> EventBus::declare(const EventDescriptor &descriptor)
     return std::nullopt;
 }
 
-EventBus::Declared *EventBus::find(const QString &name) const
+void EventBus::undeclare(const QString &name)
+{
+    QWriteLocker locker(&m_lock);
+    m_events.erase(name);
+}
+
+std::shared_ptr<const EventBus::Declared> EventBus::find(const QString &name) const
 {
     QReadLocker locker(&m_lock);
     const auto found = m_events.find(name);
-    return found == m_events.end() ? nullptr : found->second.get();
+    return found == m_events.end() ? nullptr : found->second;
 }
 
 QJsonArray EventBus::describe() const
@@ -88,28 +94,28 @@ QJsonArray EventBus::describe() const
 
 bool EventBus::hasSubscribers(const QString &name) const
 {
-    const Declared *declared = find(name);
+    const std::shared_ptr<const Declared> declared = find(name);
     return declared && declared->interest.load(std::memory_order_relaxed) > 0;
 }
 
 bool EventBus::publish(const QString &name, const QString &sessionId, const QJsonObject &data,
                        const QString &coalescingKey)
 {
-    return publish(find(name), name, sessionId, data, coalescingKey);
+    return publish(find(name).get(), name, sessionId, data, coalescingKey);
 }
 
 bool EventBus::publishFromCommand(const QString &name, const QString &commandSession,
                                   const QJsonObject &data, const QString &coalescingKey)
 {
-    const Declared *declared = find(name);
+    const std::shared_ptr<const Declared> declared = find(name);
     if (!declared || declared->descriptor.scope == EventScope::Global)
-        return publish(declared, name, QString(), data, coalescingKey);
+        return publish(declared.get(), name, QString(), data, coalescingKey);
     if (commandSession.isEmpty()) {
         qCWarning(lcEvents) << "not published:" << name
                             << "is a session event and the command runs without a session";
         return false;
     }
-    return publish(declared, name, commandSession, data, coalescingKey);
+    return publish(declared.get(), name, commandSession, data, coalescingKey);
 }
 
 bool EventBus::publish(const Declared *declared, const QString &name, const QString &sessionId,

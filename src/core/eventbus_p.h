@@ -65,8 +65,10 @@ public:
 
     /// Declares \a descriptor, or returns why it cannot be.
     std::optional<QString> declare(const EventDescriptor &descriptor);
+    /// Removes a declared event (an exposed object went); subscriptions to it stay, and match it
+    /// again if it is declared anew.
+    void undeclare(const QString &name);
     bool contains(const QString &name) const { return find(name) != nullptr; }
-    /// Global for an undeclared event: publish() tells that one.
     QJsonArray describe() const;
     bool hasSubscribers(const QString &name) const;
     /// \a sessionId is empty for a Global event.
@@ -82,8 +84,8 @@ public:
 private:
     friend class ConnectionSubscription;
 
-    /// Declared events are never removed: the pointer stays valid as long as the bus.
-    Declared *find(const QString &name) const;
+    /// Shared: a publisher keeps an event that is undeclared meanwhile.
+    std::shared_ptr<const Declared> find(const QString &name) const;
     bool publish(const Declared *declared, const QString &name, const QString &sessionId,
                  const QJsonObject &data, const QString &coalescingKey);
     void addEntry(const QString &entry);
@@ -94,7 +96,7 @@ private:
 
     mutable QReadWriteLock m_lock;
     /// A map, not a QHash: hashing a QString costs more than the few comparisons of a lookup here.
-    std::map<QString, std::unique_ptr<Declared>> m_events;
+    std::map<QString, std::shared_ptr<Declared>> m_events;
     /// Every connection's subscription entries, counted.
     QHash<QString, int> m_entries;
     std::vector<std::shared_ptr<EventHub>> m_hubs;

@@ -189,28 +189,154 @@ bool hasHugeNumber(const QJsonValue &value)
     return false;
 }
 
-/// The names of a schema that is {"type": "object", "properties": {NAME: {"type": "string"},
-/// ...}} and nothing else, as registry schemas of commands without their own args schema are;
-/// nullopt for any other schema.
-std::optional<QStringList> onlyStringProperties(const QJsonObject &schema)
+} // namespace
+
+/// A schema of the form {"type": "object", "properties": {NAME: SIMPLE, ...}, "required": [...],
+/// "additionalProperties": false}, "required" and "additionalProperties" optional, where each
+/// SIMPLE has one "type": "string" (with an optional "enum" of strings), "boolean", "number" or
+/// "integer" (each number with optional "minimum" and "maximum"), besides annotations. Registry
+/// schemas of commands without their own, and those of exposed objects, are of this form.
+struct SchemaValidator::FlatSchema
 {
-    if (schema.size() != 2 || schema.value(QStringLiteral("type")) != QLatin1String("object"))
-        return std::nullopt;
-    const QJsonValue properties = schema.value(QStringLiteral("properties"));
-    if (!properties.isObject())
-        return std::nullopt;
-    QStringList names;
-    const QJsonObject declared = properties.toObject();
-    for (auto it = declared.begin(); it != declared.end(); ++it) {
-        if (it.value().toObject() !=
-            QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}})
-            return std::nullopt;
-        names.append(it.key());
-    }
-    return names;
+    enum class Type { String, Boolean, Number, Integer };
+    struct Property
+    {
+        QString name;
+        Type type = Type::String;
+        std::optional<double> minimum;
+        std::optional<double> maximum;
+        std::optional<QStringList> allowed;
+    };
+    std::vector<Property> properties;
+    QStringList required;
+    bool closed = false;
+
+    static std::unique_ptr<const FlatSchema> of(const QJsonObject &schema);
+    bool matches(const QJsonObject &object) const;
+};
+
+namespace {
+
+bool isAnnotation(const QString &keyword)
+{
+    return keyword == QLatin1String("default") || keyword == QLatin1String("description") ||
+           keyword == QLatin1String("title");
+}
+
+/// A whole number as valijson's Qt adapter sees one: within int's range.
+bool isAdapterInteger(const QJsonValue &value)
+{
+    return value.isDouble() && value.toInt(0) == value.toInt(1);
 }
 
 } // namespace
+
+std::unique_ptr<const SchemaValidator::FlatSchema>
+SchemaValidator::FlatSchema::of(const QJsonObject &schema)
+{
+    auto flat = std::make_unique<FlatSchema>();
+    if (schema.value(QStringLiteral("type")) != QLatin1String("object"))
+        return nullptr;
+    for (auto it = schema.begin(); it != schema.end(); ++it) {
+        const QString keyword = it.key();
+        if (keyword == QLatin1String("type") || isAnnotation(keyword))
+            continue;
+        if (keyword == QLatin1String("additionalProperties") && it.value().isBool()) {
+            flat->closed = !it.value().toBool();
+        } else if (keyword == QLatin1String("required") && it.value().isArray()) {
+            for (const QJsonValue &name : it.value().toArray()) {
+                if (!name.isString())
+                    return nullptr;
+                flat->required.append(name.toString());
+            }
+        } else if (keyword != QLatin1String("properties") || !it.value().isObject()) {
+            return nullptr;
+        }
+    }
+    const QJsonObject properties = schema.value(QStringLiteral("properties")).toObject();
+    for (auto it = properties.begin(); it != properties.end(); ++it) {
+        if (!it.value().isObject())
+            return nullptr;
+        const QJsonObject declared = it.value().toObject();
+        Property property;
+        property.name = it.key();
+        const QJsonValue type = declared.value(QStringLiteral("type"));
+        if (type == QLatin1String("string"))
+            property.type = Type::String;
+        else if (type == QLatin1String("boolean"))
+            property.type = Type::Boolean;
+        else if (type == QLatin1String("number"))
+            property.type = Type::Number;
+        else if (type == QLatin1String("integer"))
+            property.type = Type::Integer;
+        else
+            return nullptr;
+        const bool numeric = property.type == Type::Number || property.type == Type::Integer;
+        for (auto keyword = declared.begin(); keyword != declared.end(); ++keyword) {
+            const QString name = keyword.key();
+            if (name == QLatin1String("type") || isAnnotation(name))
+                continue;
+            if (numeric && keyword.value().isDouble() && name == QLatin1String("minimum")) {
+                property.minimum = keyword.value().toDouble();
+            } else if (numeric && keyword.value().isDouble() && name == QLatin1String("maximum")) {
+                property.maximum = keyword.value().toDouble();
+            } else if (property.type == Type::String && name == QLatin1String("enum") &&
+                       keyword.value().isArray()) {
+                QStringList allowed;
+                for (const QJsonValue &item : keyword.value().toArray()) {
+                    if (!item.isString())
+                        return nullptr;
+                    allowed.append(item.toString());
+                }
+                property.allowed = allowed;
+            } else {
+                return nullptr;
+            }
+        }
+        flat->properties.push_back(std::move(property));
+    }
+    return flat;
+}
+
+bool SchemaValidator::FlatSchema::matches(const QJsonObject &object) const
+{
+    for (const QString &name : required) {
+        if (!object.contains(name))
+            return false;
+    }
+    for (auto member = object.begin(); member != object.end(); ++member) {
+        const QString name = member.key();
+        const auto property =
+            std::find_if(properties.begin(), properties.end(),
+                         [&name](const Property &declared) { return declared.name == name; });
+        if (property == properties.end()) {
+            if (closed)
+                return false;
+            continue;
+        }
+        const QJsonValue value = member.value();
+        switch (property->type) {
+        case Type::String:
+            if (!value.isString() ||
+                (property->allowed && !property->allowed->contains(value.toString())))
+                return false;
+            continue;
+        case Type::Boolean:
+            if (!value.isBool())
+                return false;
+            continue;
+        case Type::Number:
+        case Type::Integer:
+            if (!value.isDouble() || (property->type == Type::Integer && !isAdapterInteger(value)))
+                return false;
+            if ((property->minimum && value.toDouble() < *property->minimum) ||
+                (property->maximum && value.toDouble() > *property->maximum))
+                return false;
+            continue;
+        }
+    }
+    return true;
+}
 
 SchemaValidator::SchemaValidator()
     : m_schema(std::make_unique<valijson::Schema>())
@@ -234,20 +360,13 @@ SchemaValidator::compile(const QJsonObject &schema)
     } catch (const std::exception &error) {
         return QString::fromUtf8(error.what());
     }
-    validator->m_onlyStringProperties = onlyStringProperties(schema);
+    validator->m_flat = FlatSchema::of(schema);
     return validator;
 }
 
 bool SchemaValidator::obviouslyMatches(const QJsonValue &value) const
 {
-    if (!m_onlyStringProperties || !value.isObject())
-        return false;
-    const QJsonObject object = value.toObject();
-    return std::all_of(m_onlyStringProperties->begin(), m_onlyStringProperties->end(),
-                       [&object](const QString &name) {
-                           const QJsonValue member = object.value(name);
-                           return member.isUndefined() || member.isString();
-                       });
+    return m_flat && value.isObject() && m_flat->matches(value.toObject());
 }
 
 QJsonArray SchemaValidator::validate(const QJsonValue &value) const

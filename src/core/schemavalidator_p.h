@@ -42,7 +42,11 @@ private:
     // Before m_schema, whose constraints point into it.
     std::unique_ptr<SchemaKeywords> m_keywords;
     std::unique_ptr<valijson::Schema> m_schema;
-    std::optional<QStringList> m_onlyStringProperties;
+    struct FlatSchema;
+    /// Set when the schema is an object of simply typed properties: then a value that matches
+    /// is told without valijson, which remains the judge (and the author of the details) of
+    /// anything else.
+    std::unique_ptr<const FlatSchema> m_flat;
 };
 
 } // namespace CommandBridge

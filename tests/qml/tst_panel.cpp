@@ -1,4 +1,5 @@
 #include "democommands.h"
+#include "democounter.h"
 
 #include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandclient.h>
@@ -16,9 +17,9 @@ using namespace Qt::StringLiterals;
 // The panel's QML is a static plugin (qml_demo/CMakeLists.txt).
 Q_IMPORT_QML_PLUGIN(CommandBridgePanelPlugin)
 
-/// Starts a bridge with the demo commands and events on 127.0.0.1, port 0, for the panel and
-/// EventSubscription tests. QML sees its
-/// URL as `bridgeUrl` and this object as `bridge` (for its in-flight count).
+/// Starts a bridge with the demo commands, events and counter on 127.0.0.1, port 0, for the panel
+/// and EventSubscription tests. QML sees its URL as `bridgeUrl` and this object as `bridge` (for
+/// its in-flight count).
 class PanelTestSetup : public QObject
 {
     Q_OBJECT
@@ -35,6 +36,7 @@ public Q_SLOTS:
 
         m_registry = std::make_unique<CommandBridge::CommandRegistry>();
         CommandBridge::Demo::registerDemoCommands(*m_registry);
+        CommandBridge::Demo::exposeCounter(*m_registry);
         m_server = std::make_unique<CommandBridge::CommandBridgeServer>(m_registry.get());
         if (!m_server->listen(QHostAddress::LocalHost, 0))
             qFatal("Cannot start the bridge: %s", qPrintable(m_server->errorString()));

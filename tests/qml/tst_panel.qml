@@ -10,7 +10,7 @@ Item {
     id: root
 
     width: 1360
-    height: 820
+    height: 1080
 
     TestCase {
         id: testCase
@@ -227,6 +227,8 @@ Item {
         function chooseEvent(panel, name) {
             let chip = null;
             tryVerify(() => (chip = findChild(panel, "eventChip_" + name)) !== null, 5000, name);
+            // The chips are placed before anything clicks them.
+            waitForItemPolished(findChild(panel, "eventChips"));
             mouseClick(chip);
             verify(chip.checked);
         }
@@ -256,6 +258,28 @@ Item {
             const call = panel.run("broadcast", { text: "unseen" });
             tryCompare(call, "state", CommandCall.Succeeded);
             compare(log.receivedCount, 3);
+        }
+
+        function test_exposedCounterIsLikeAnyCommand() {
+            const panel = connectedPanel();
+            const log = panel.eventLog;
+            chooseEvent(panel, "counter.valueChanged");
+            tryCompare(log.subscription, "active", true);
+
+            // Its form comes from the schema derived from increment(int by).
+            select(panel, "counter.increment");
+            const by = findChild(panel, "spin_by");
+            verify(by.visible);
+            compare(by.to, 2147483647);
+            verify(findChild(panel, "field_by").isRequired);
+            findChild(panel, "field_by").setValue(3);
+            runFromForm(panel);
+            tryCompare(panel.form.lastCall, "state", CommandCall.Succeeded);
+            compare(panel.form.lastCall.result.value, 3);
+
+            tryCompare(log.entries, "count", 1);
+            compare(log.entries.get(0).name, "counter.valueChanged");
+            verify(log.entries.get(0).payload.indexOf("\"value\":3") >= 0, log.entries.get(0).payload);
         }
 
         function test_eventLogKeepsTheNewest200() {

@@ -113,6 +113,17 @@ struct EventDescriptor
     EventScope scope = EventScope::Global;
 };
 
+/// How CommandRegistry::exposeObject() reads an object's class.
+struct ExposeOptions
+{
+    /// Members left out by name (methods, properties, signals), besides those the class names in
+    /// `Q_CLASSINFO("CommandBridge.exclude", "name,name")`.
+    QStringList exclude;
+    /// The members this class and its bases declare are left out: QObject's by default. A widget
+    /// might pass `&QWidget::staticMetaObject` to expose only its own members.
+    const QMetaObject *baseClass = &QObject::staticMetaObject;
+};
+
 class CommandRegistryPrivate;
 
 /// The one source of truth for commands: handlers are registered here once and every front end
@@ -178,6 +189,20 @@ public:
     /// publishEvent() does. False for an undeclared or Global event or an empty session id.
     bool publishSessionEvent(const QString &sessionId, const QString &event,
                              const QJsonObject &data, const QString &coalescingKey = QString());
+
+    /// Exposes \a object under \a name (protocol section 13), derived from its meta-object once,
+    /// now: the command `name.method` for each public slot and Q_INVOKABLE method, `name.get` and
+    /// `name.set` for its properties, the event `name.propertyChanged` for each NOTIFY signal
+    /// and `name.signal` for each other public signal, with schemas from the C++ types. Calls run
+    /// on the object's thread, which must run an event loop; a method whose last parameter is a
+    /// `CommandBridge::CommandContext *` finishes through it (now or later) and may report
+    /// progress. Destroying the object removes its commands and events, and its calls still
+    /// running end with `internal`. Fails, with errorString() telling why, for a member whose
+    /// type has no JSON form (exclude it), a parameter without a name, a name already in use or
+    /// a null object; then nothing was added. Call from the registry's thread; the app keeps
+    /// owning the object.
+    [[nodiscard]] bool exposeObject(const QString &name, QObject *object,
+                                    const ExposeOptions &options = {});
 
 Q_SIGNALS:
     // Emitted on the thread that serves the command's request (a server's network thread, or
