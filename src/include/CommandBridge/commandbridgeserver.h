@@ -128,8 +128,10 @@ public:
 
 Q_SIGNALS:
     /// Emitted once after shutdown(), on the server's thread, when every socket is closed or
-    /// ServerOptions::shutdownGrace has passed, whichever comes first; during the call to
-    /// shutdown() when the server never listened. The app may quit or destroy the server then.
+    /// ServerOptions::shutdownGrace has passed, whichever comes first. It may come during the
+    /// call to shutdown() (when the server never listened, for one), so connect to it before.
+    /// The app may quit its event loop then; delete the server later (deleteLater()), not in a
+    /// slot directly connected to this signal.
     void shutdownFinished();
 
 private:
