@@ -31,10 +31,16 @@ class CommandBuilderPrivate;
 class COMMANDBRIDGE_EXPORT CommandBuilder
 {
 public:
+    /// A builder for the command called \a name (see CommandDescriptor::name for the rules,
+    /// which registerIn() checks).
     explicit CommandBuilder(const QString &name);
+    /// An independent copy of \a other, with its fields and its validity.
     CommandBuilder(const CommandBuilder &other);
+    /// Takes over \a other, which may then only be assigned to or destroyed.
     CommandBuilder(CommandBuilder &&other) noexcept;
+    /// Makes this builder an independent copy of \a other.
     CommandBuilder &operator=(const CommandBuilder &other);
+    /// Takes over \a other, which may then only be assigned to or destroyed.
     CommandBuilder &operator=(CommandBuilder &&other) noexcept;
     ~CommandBuilder();
 
@@ -48,15 +54,18 @@ public:
     CommandBuilder &args(QByteArrayView schemaJson);
     /// How long a request may run when it asks for no timeout of its own.
     CommandBuilder &defaultTimeout(std::chrono::milliseconds timeout);
+    /// Where and how the handler runs (CommandDescriptor::mode).
     CommandBuilder &mode(ExecutionMode mode);
     /// Where a Synchronous or EventLoop handler runs when the server has network threads.
     CommandBuilder &thread(HandlerThread thread);
     /// Whether a REST request needs an X-Session-Id (without one it fails with no_session).
     CommandBuilder &requiresSession(bool required = true);
+    /// The function that runs the command (CommandDescriptor::handler).
     CommandBuilder &handler(CommandDescriptor::Handler handler);
 
     /// False when a setter was given something it cannot use; errorString() says what.
     bool isValid() const;
+    /// What makes the builder invalid, or why the last registerIn() failed; empty otherwise.
     QString errorString() const;
 
     /// The descriptor built so far. Check isValid() first: an invalid builder's descriptor has no

@@ -18,11 +18,13 @@ class Session;
 /// One running command as its handler sees it, in the spirit of KDE's KJob: the handler reads its
 /// inputs here and reports progress and its one result through it.
 ///
-/// Ownership: made by the library on the thread where the handler runs (or by
-/// CommandRegistry::createCommand()); it deletes itself after the command finished and its
-/// handler returned. Threads: it lives on the thread its handler runs on, where cancelRequested()
-/// is emitted; reportProgress(), succeed(), fail(), isCancelled() and isFinished() may be called
-/// from any thread, every other member only from its own thread.
+/// Ownership: made by the library (or by CommandRegistry::createCommand()); it deletes itself
+/// after the command finished and its handler returned, so a handler must not keep a pointer to it
+/// beyond that. Threads: it lives on the thread where its handler runs (for a WorkerPool handler,
+/// on the thread that started the command, while the handler runs on a pool thread), and its
+/// signals are emitted there. Its getters, reportProgress(), succeed(), fail(), publishEvent(),
+/// isCancelled() and isFinished() may be called from any thread; start(), cancel() and abort()
+/// only from its own.
 ///
 /// A context made by CommandRegistry::createCommand() is also the command's front end: start()
 /// runs it, and started(), progressed() and finished() reach whoever connected to them. Commands
@@ -35,6 +37,7 @@ class COMMANDBRIDGE_EXPORT CommandContext : public QObject
 public:
     ~CommandContext() override;
 
+    /// The name of the command being run.
     QString command() const;
     /// The args the handler sees: the session id injected, schema defaults applied.
     QJsonObject args() const;
@@ -44,6 +47,8 @@ public:
     std::shared_ptr<Session> session() const;
     /// The client's request id, verbatim; undefined when the request had none.
     QJsonValue requestId() const;
+    /// How long the command may run: the request's timeout or the command's default, capped by
+    /// CommandRegistry::maxTimeout(). When it passes, the command finishes with `timeout`.
     std::chrono::milliseconds timeout() const;
 
     /// True once the command was cancelled, timed out or aborted; a handler stops at its next step.
@@ -58,10 +63,13 @@ public:
     void reportProgress(const QString &message, double percent = -1.0);
     /// Finishes successfully with \a value. Only the first of succeed()/fail() counts.
     void succeed(const QJsonValue &value = QJsonValue());
-    /// Finishes with a failure. Use ErrorCode::Failed or a code of the handler's own, e.g.
-    /// "not_found".
+    /// Finishes with a failure: the wire code \a code, the human-readable \a message and optional
+    /// \a details. Use ErrorCode::Failed or a code of the handler's own, such as "not_found".
+    /// Only the first of succeed()/fail() counts.
     void fail(const QString &code, const QString &message,
               const QJsonValue &details = QJsonValue(QJsonValue::Undefined));
+    /// Finishes with a failure whose code is the wire string of \a code, such as
+    /// ErrorCode::Failed. Only the first of succeed()/fail() counts.
     void fail(ErrorCode code, const QString &message,
               const QJsonValue &details = QJsonValue(QJsonValue::Undefined));
 
@@ -91,7 +99,8 @@ Q_SIGNALS:
     /// createCommand() only: emitted exactly once per started command, also when it is
     /// cancelled, times out or is rejected before its handler ran.
     void finished(const CommandBridge::CommandResult &result, QPrivateSignal);
-    /// The handler should stop: the command was cancelled, timed out or aborted.
+    /// The handler should stop: the command was cancelled, timed out or aborted. Emitted on the
+    /// context's thread; a WorkerPool handler polls isCancelled() instead.
     void cancelRequested(QPrivateSignal);
 
 private:

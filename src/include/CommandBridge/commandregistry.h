@@ -17,6 +17,9 @@ QT_BEGIN_NAMESPACE
 class QThreadPool;
 QT_END_NAMESPACE
 
+/// CommandBridge's two libraries: the server side (CommandRegistry, CommandBuilder,
+/// CommandContext, CommandBridgeServer) and the client side (CommandClient and the classes it
+/// hands out).
 namespace CommandBridge {
 
 class Session;
@@ -48,26 +51,40 @@ enum class HandlerThread {
 /// list_commands know about it.
 struct CommandDescriptor
 {
+    /// Runs the command: reads the args from the context and finishes it with succeed() or
+    /// fail(), before returning (Synchronous, WorkerPool) or later (EventLoop). An exception it
+    /// throws finishes the command with ErrorCode::Internal.
     using Handler = std::function<void(CommandContext &context)>;
 
+    /// The command's name, unique in its registry. 1 to 128 ASCII letters, digits, dots,
+    /// underscores or hyphens (`[A-Za-z0-9._-]{1,128}`): the REST path segment
+    /// (`/api/v1/commands/NAME`) and the MCP tool name.
     QString name;
     /// One line for humans, shown by list_commands.
     QString description;
     /// JSON Schema (draft 7) of the args object. Empty means any object. The registry adds an
     /// optional string "session_id" property, since every command accepts one.
     QJsonObject argsSchema;
+    /// How long a request may run when it asks for no timeout of its own; at least 1 ms. Capped by
+    /// CommandRegistry::maxTimeout().
     std::chrono::milliseconds defaultTimeout{std::chrono::minutes(1)};
+    /// Where and how the handler runs.
     ExecutionMode mode = ExecutionMode::EventLoop;
     /// Ignored in ExecutionMode::WorkerPool.
     HandlerThread thread = HandlerThread::Registry;
     /// REST requests without X-Session-Id fail with no_session.
     bool requiresSession = false;
+    /// The handler; a descriptor without one is refused by CommandRegistry::registerCommand().
+    /// It is copied into the registry and may run on several threads at once when requests
+    /// overlap (ExecutionMode::WorkerPool, or HandlerThread::Network with several network
+    /// threads), so what it captures must be safe for that.
     Handler handler;
 };
 
 /// A request to run a command, as the front ends decoded it.
 struct CommandInvocation
 {
+    /// The name of the command to run.
     QString command;
     /// The args as sent: undefined or null mean {}; anything but an object is invalid_args.
     QJsonValue args = QJsonValue(QJsonValue::Undefined);
@@ -84,6 +101,7 @@ struct CommandInfo
 {
     /// Unique per registry: matches a command's started, progressed and finished signals.
     quint64 serial = 0;
+    /// The command's name.
     QString command;
     /// The args its handler sees.
     QJsonObject args;
@@ -93,7 +111,7 @@ struct CommandInfo
     QString sessionId;
 };
 
-/// Who receives an event (spec section 10).
+/// Who receives an event (docs/protocol.md §15).
 enum class EventScope {
     /// Every connection subscribed to it.
     Global,
@@ -110,6 +128,7 @@ struct EventDescriptor
     QString description;
     /// JSON Schema (draft 7) of the event's data object. Empty means any object.
     QJsonObject dataSchema;
+    /// Who receives it.
     EventScope scope = EventScope::Global;
 };
 
@@ -130,24 +149,38 @@ class CommandRegistryPrivate;
 /// runs them through it.
 ///
 /// Ownership: the embedding app owns the registry and keeps it alive longer than any server using
-/// it. Threads: register commands from the thread it lives on (normally the GUI thread, where
-/// HandlerThread::Registry handlers run); contains(), commandNames(), describeCommands() and
-/// inFlightCount() may be called from any thread. Handlers in ExecutionMode::WorkerPool run on
-/// its own QThreadPool (not the global one).
+/// it. Threads: register commands and events from the thread it lives on (normally the GUI thread,
+/// where HandlerThread::Registry handlers run); contains(), commandNames(), describeCommands(),
+/// inFlightCount(), containsEvent(), describeEvents(), hasEventSubscribers(), publishEvent() and
+/// publishSessionEvent() may be called from any thread. Handlers in ExecutionMode::WorkerPool run
+/// on its own QThreadPool (not the global one).
+///
+/// commandStarted(), commandProgressed() and commandFinished() are emitted on the thread that
+/// serves the command's request (a server's network thread, or the registry's own), with values
+/// only: any connection type is safe, and the default one delivers them on the receiver's thread.
+/// Nothing is built for them while none is connected.
 class COMMANDBRIDGE_EXPORT CommandRegistry : public QObject
 {
     Q_OBJECT
 
 public:
+    /// An empty registry living on the calling thread, which should run an event loop (EventLoop
+    /// handlers and requests handed over from network threads need one).
     explicit CommandRegistry(QObject *parent = nullptr);
+    /// Aborts the commands whose handlers run on its thread with `shutting_down` and waits for
+    /// the worker pool to finish. Destroy the servers using it first.
     ~CommandRegistry() override;
 
-    /// Adds a command. Fails, with errorString() telling why, for a duplicate or malformed name,
-    /// a missing handler or a schema that is not valid JSON Schema.
+    /// Adds a command. Fails, with errorString() telling why, for a duplicate or malformed name
+    /// (see CommandDescriptor::name), a missing handler, a default timeout under 1 ms or a schema
+    /// that is not valid JSON Schema.
     [[nodiscard]] bool registerCommand(const CommandDescriptor &descriptor);
+    /// Why the last registerCommand() or registerEvent() failed; empty after a success.
     QString errorString() const;
 
+    /// Whether a command called \a name is registered.
     bool contains(const QString &name) const;
+    /// The names of the registered commands, sorted.
     QStringList commandNames() const;
     /// The list_commands entries: name, description, args_schema and timeout_ms, sorted by name.
     QJsonArray describeCommands() const;
@@ -159,18 +192,23 @@ public:
     /// finishes it with the matching error.
     CommandContext *createCommand(CommandInvocation invocation);
 
-    /// Upper bound for every command's timeout (spec: max_timeout_ms). Default 10 minutes.
+    /// Sets the upper bound for every command's timeout (hello's max_timeout_ms), clamped to
+    /// 1 ms .. INT_MAX ms. Applies to requests that arrive after the call; set it before serving.
     void setMaxTimeout(std::chrono::milliseconds timeout);
+    /// The upper bound for every command's timeout; 10 minutes unless setMaxTimeout() changed it.
     std::chrono::milliseconds maxTimeout() const;
 
     /// Commands started and not yet finished, over all front ends.
     int inFlightCount() const;
 
+    /// The pool that runs ExecutionMode::WorkerPool handlers, owned by the registry. Tune it
+    /// (QThreadPool::setMaxThreadCount()) but do not delete it.
     QThreadPool *workerPool() const;
 
     /// Declares an event. Fails, with errorString() telling why, for a duplicate or malformed name
     /// or a schema that is not valid JSON Schema. Declare events from the registry's thread.
     [[nodiscard]] bool registerEvent(const EventDescriptor &descriptor);
+    /// Whether an event called \a name is declared.
     bool containsEvent(const QString &name) const;
     /// The list_events entries: name, description, data_schema and scope, sorted by name.
     QJsonArray describeEvents() const;
@@ -205,12 +243,9 @@ public:
                                     const ExposeOptions &options = {});
 
 Q_SIGNALS:
-    // Emitted on the thread that serves the command's request (a server's network thread, or
-    // the registry's own), with values only: any connection type is safe, and the default one
-    // delivers them on the receiver's thread. Nothing is built for them while none is connected.
-
     /// A command passed validation and its handler is about to run.
     void commandStarted(const CommandBridge::CommandInfo &command, QPrivateSignal);
+    /// A command reported progress (as clamped by CommandContext::reportProgress()).
     void commandProgressed(const CommandBridge::CommandInfo &command,
                            const CommandBridge::CommandProgress &progress, QPrivateSignal);
     /// Exactly once for every command that started.
@@ -218,7 +253,10 @@ Q_SIGNALS:
                          const CommandBridge::CommandResult &result, QPrivateSignal);
 
 protected:
+    /// Counts the receivers of the command signals, so that nothing is built for them while none
+    /// is connected.
     void connectNotify(const QMetaMethod &signal) override;
+    /// Counts the receivers of the command signals; see connectNotify().
     void disconnectNotify(const QMetaMethod &signal) override;
 
 private:

@@ -17,6 +17,9 @@ class CommandCallPrivate;
 
 /// One command run through a CommandClient: its progress while it runs, then exactly one outcome.
 ///
+/// Signals are emitted on the client's thread. Once the call is final, its properties no longer
+/// change.
+///
 /// Ownership: created by CommandClient::run() as a child of the client, with C++ ownership also
 /// when returned to QML (the JavaScript garbage collector never deletes it). It lives until the
 /// client is destroyed or CommandClient::clearFinished() deletes it after it finished. Deleting
@@ -54,6 +57,7 @@ public:
 
     ~CommandCall() override;
 
+    /// The name of the command run.
     QString command() const;
     /// The args as sent, before the server adds the session id.
     QJsonObject args() const;
@@ -64,7 +68,9 @@ public:
     double progress() const;
     /// Latest progress message.
     QString message() const;
+    /// Where the call is; it changes once, from Running to a final state.
     State state() const;
+    /// True while state() is Running.
     bool isRunning() const;
 
     /// The command's result once it succeeded (any JSON value; undefined before).
@@ -91,13 +97,21 @@ Q_SIGNALS:
     /// Not emitted if the client is destroyed while the call runs.
     void finished();
 
+    /// progress() changed.
     void progressChanged();
+    /// message() changed.
     void messageChanged();
+    /// state() and isRunning() changed: the call finished, just before finished().
     void stateChanged();
+    /// result() was set: the call succeeded.
     void resultChanged();
+    /// errorCode() was set: the call failed, was cancelled or disconnected.
     void errorCodeChanged();
+    /// errorMessage() was set, together with errorCode().
     void errorMessageChanged();
+    /// errorDetails() was set to a non-empty list.
     void errorDetailsChanged();
+    /// elapsedMs() moved: a few times a second while running, and once when the call finished.
     void elapsedMsChanged();
 
 private:

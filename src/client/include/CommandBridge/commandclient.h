@@ -37,7 +37,8 @@ class CommandClientPrivate;
 /// Ownership: owned by its parent (or the QML engine when created in QML); it owns its calls and
 /// its command and event models. It does not own the EventSubscription objects that use it
 /// (except those subscribe() made, which are its children). Threads: create and use it on one
-/// thread with an event loop (in QML apps, the GUI thread).
+/// thread with an event loop (in QML apps, the GUI thread); it, its calls, models and
+/// subscriptions emit every signal there.
 ///
 /// Texts: errorString() and the messages of calls it fails itself are English, through tr(); the
 /// library carries their catalogues as resources, so an app translates them by installing a
@@ -61,6 +62,7 @@ class COMMANDBRIDGECLIENT_EXPORT CommandClient : public QObject
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
 
 public:
+    /// The connection's state. Only Connected runs commands at once.
     enum State {
         Disconnected, ///< No connection, and none being attempted.
         Connecting,   ///< connectToServer() was called; waiting for the server's hello.
@@ -69,6 +71,7 @@ public:
     };
     Q_ENUM(State)
 
+    /// A Disconnected client for the default url(); call connectToServer() to connect.
     explicit CommandClient(QObject *parent = nullptr);
     /// Closes the connection. Calls still running are destroyed without emitting finished();
     /// subscriptions still using the client are left with a null client().
@@ -78,13 +81,16 @@ public:
     /// session on the first connect. Takes effect at the next connectToServer() from
     /// Disconnected; reconnects keep the URL they started with.
     QUrl url() const;
+    /// Sets url() to \a url.
     void setUrl(const QUrl &url);
 
     /// Bearer token sent at the upgrade (`Authorization` header), and in an `auth` message if the
     /// server still asks for one. Empty: none. Takes effect at the next connection.
     QString token() const;
+    /// Sets token() to \a token.
     void setToken(const QString &token);
 
+    /// The connection's state; stateChanged() tells of every change.
     State state() const;
 
     /// The session of the connection, from hello; kept while Reconnecting, empty whenever
@@ -105,11 +111,13 @@ public:
 
     /// Every call not yet deleted by clearFinished(), oldest first.
     QList<CommandCall *> calls() const;
+    /// calls() for QML (the `calls` property).
     QQmlListProperty<CommandCall> callList();
 
     /// Whether a dropped connection is retried (default true). Turning it off while
     /// Reconnecting stops retrying.
     bool autoReconnect() const;
+    /// Sets autoReconnect() to \a enabled.
     void setAutoReconnect(bool enabled);
 
     /// Why the last connection failed or closed; cleared when a connection succeeds.
@@ -133,9 +141,9 @@ public:
     /// C++ overload taking JSON args.
     CommandCall *run(const QString &name, const QJsonObject &args, int timeoutMs = 0);
 
-    /// Subscribes to \a events (exact names, `prefix.*` or `*`): a shorthand for an
-    /// EventSubscription with this client and \a events, made a child of the client. Delete it to
-    /// unsubscribe. Never returns null.
+    /// Subscribes to \a events, a shorthand for an EventSubscription with this client and
+    /// \a events, made a child of the client. The entries are exact names, `prefix.*` or `*`.
+    /// Delete the subscription to unsubscribe. Never returns null.
     EventSubscription *subscribe(const QStringList &events);
 
     /// Deletes the calls that have finished (later, from the event loop, so a QML delegate or a
@@ -155,13 +163,21 @@ Q_SIGNALS:
     /// a client that reads too slowly, newest wins). Emitted before the event that follows them.
     void eventsMissed(qint64 count);
 
+    /// url() changed.
     void urlChanged();
+    /// token() changed.
     void tokenChanged();
+    /// state() changed.
     void stateChanged();
+    /// sessionId() changed: a new session at hello, or none once Disconnected.
     void sessionIdChanged();
+    /// calls() changed: a call was added by run() or removed by clearFinished() or its deletion.
     void callsChanged();
+    /// autoReconnect() changed.
     void autoReconnectChanged();
+    /// errorString() changed.
     void errorStringChanged();
+    /// subscriptions() changed.
     void subscriptionsChanged();
 
 private:

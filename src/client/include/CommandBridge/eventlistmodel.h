@@ -27,6 +27,7 @@ class COMMANDBRIDGECLIENT_EXPORT EventListModel : public QAbstractListModel
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 
 public:
+    /// The data roles, by the names QML delegates use.
     enum Role {
         NameRole = Qt::UserRole + 1, ///< "name": QString
         DescriptionRole,             ///< "description": QString
@@ -35,11 +36,16 @@ public:
     };
     Q_ENUM(Role)
 
+    /// An empty model; a CommandClient fills the one it owns.
     explicit EventListModel(QObject *parent = nullptr);
     ~EventListModel() override;
 
+    /// The number of events (the `count` property); 0 under a valid \a parent.
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    /// The \a role of the row at \a index; Qt::DisplayRole is the name. An invalid QVariant for
+    /// an index out of range or an unknown role.
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    /// The Role values and their names.
     QHash<int, QByteArray> roleNames() const override;
 
     /// The row as a map with the role names as keys; empty for a row out of range.
@@ -55,6 +61,7 @@ public:
     QJsonArray eventsJson() const;
 
 Q_SIGNALS:
+    /// rowCount() changed.
     void countChanged();
 
 private:

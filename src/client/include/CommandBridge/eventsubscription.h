@@ -17,8 +17,8 @@ namespace CommandBridge {
 class CommandClient;
 class EventSubscriptionPrivate;
 
-/// Receives the events a CommandClient's server publishes for a list of entries: exact event
-/// names, `prefix.*` patterns or `*` for all.
+/// Receives the events that a CommandClient's server publishes and a list of entries asks for.
+/// The entries are exact event names, `prefix.*` patterns or `*` for all.
 ///
 /// Subscriptions are declarative: set client() and events() and the subscription follows the
 /// connection. It subscribes once the client is connected, becomes active() when the server
@@ -49,17 +49,25 @@ class COMMANDBRIDGECLIENT_EXPORT EventSubscription : public QObject
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorChanged)
 
 public:
+    /// A subscription without client or events (set them, as QML does).
     explicit EventSubscription(QObject *parent = nullptr);
+    /// A subscription to \a events through \a client, which subscribes as soon as it is
+    /// connected (at once if it is).
     EventSubscription(CommandClient *client, const QStringList &events, QObject *parent = nullptr);
     /// Unsubscribes the entries no other subscription of the client needs.
     ~EventSubscription() override;
 
+    /// The client whose connection the subscription uses; null when none (or once it was
+    /// destroyed).
     CommandClient *client() const;
+    /// Moves the subscription to \a client: unsubscribes from the old client what nobody else
+    /// needs, and subscribes anew through \a client (none when null).
     void setClient(CommandClient *client);
 
-    /// The entries: exact names, `prefix.*` or `*`. Sent to the server as they are, in one
-    /// `subscribe` message, so one undeclared name fails them all.
+    /// The entries to receive events for. Exact names, `prefix.*` or `*`, sent to the server as
+    /// they are, in one `subscribe` message, so one undeclared name fails them all.
     QStringList events() const;
+    /// Sets events() to \a events and subscribes anew; empty unsubscribes.
     void setEvents(const QStringList &events);
 
     /// The server confirmed the subscription on the current connection: events arrive.
@@ -83,9 +91,13 @@ Q_SIGNALS:
     /// matched it.
     void eventsMissed(qint64 count);
 
+    /// client() changed.
     void clientChanged();
+    /// events() changed.
     void eventsChanged();
+    /// isActive() changed.
     void activeChanged();
+    /// errorCode() and errorString() changed.
     void errorChanged();
 
 private:
