@@ -9,6 +9,7 @@
 #include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandcontext.h>
 #include <CommandBridge/commandregistry.h>
+#include <CommandBridge/version.h>
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -511,7 +512,7 @@ void tst_Mcp::initializeNegotiatesTheProtocolVersion()
         {QStringLiteral("tools"), QJsonObject{{QStringLiteral("listChanged"), false}}}};
     const QJsonObject serverInfo{
         {QStringLiteral("name"), QStringLiteral("CommandBridge")},
-        {QStringLiteral("version"), QStringLiteral(COMMANDBRIDGE_VERSION)}};
+        {QStringLiteral("version"), QStringLiteral(COMMANDBRIDGE_VERSION_STRING)}};
     QCOMPARE(response.json(), rpcResult(QStringLiteral("init"),
                                         QJsonObject{{QStringLiteral("protocolVersion"), answered},
                                                     {QStringLiteral("capabilities"), capabilities},
