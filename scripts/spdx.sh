@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# REUSE-style licence headers: every source file starts (after a shebang line, if any) with
-#   SPDX-FileCopyrightText: 2026 CommandBridge contributors
-#   SPDX-License-Identifier: BSD-3-Clause
-# in the file's own comment syntax.
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
+# REUSE-style licence headers: every source file starts (after a shebang line, if any) with the
+# two lines above, in the file's own comment syntax.
 #   scripts/spdx.sh --check   lists the files without both lines and exits 1 if there are any
 #   scripts/spdx.sh --fix     adds the header to those files
 #
-# Source files: C++ (*.cpp, *.h), QML and JavaScript (*.qml, *.js, *.mjs), CMake (CMakeLists.txt,
+# Source files: C++ (*.cpp, *.h, *.h.in), QML and JavaScript (*.qml, *.js, *.mjs), CMake (CMakeLists.txt,
 # *.cmake, *.cmake.in), shell (*.sh, .ci/run), Python (*.py) and Lua (*.lua). Left out, as data,
 # generated or configuration files rather than source: documentation (*.md), images (*.png), JSON
 # (CMakePresets.json, package.json, the npm lockfiles, which npm writes), the fuzzers' seed and
@@ -27,7 +27,7 @@ fi
 # The comment marker of a source file, or nothing for a file that is not one.
 comment_marker() {
     case "$1" in
-        *.cpp | *.h | *.qml | *.js | *.mjs) echo "//" ;;
+        *.cpp | *.h | *.h.in | *.qml | *.js | *.mjs) echo "//" ;;
         CMakeLists.txt | */CMakeLists.txt | *.cmake | *.cmake.in | *.sh | *.py | .ci/run) echo "#" ;;
         *.lua) echo "--" ;;
     esac
