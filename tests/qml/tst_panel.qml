@@ -209,6 +209,9 @@ Item {
         function chooseEvent(panel, name) {
             let chip = null;
             tryVerify(() => (chip = findChild(panel, "eventChip_" + name)) !== null, 5000, name);
+            // The Flow places a new chip when it polishes: a click before that lands on whichever
+            // chip still sits at its origin.
+            waitForItemPolished(chip.parent);
             mouseClick(chip);
             verify(chip.checked);
         }
