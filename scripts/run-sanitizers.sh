@@ -3,7 +3,8 @@
 # UndefinedBehaviorSanitizer (Debug, in build-asan/) and runs the suite except the soak tests, the
 # installed-package test and any test labelled no_sanitizers (one whose point a sanitizer defeats,
 # such as a resident-memory bound). Exits non-zero when a test fails or a sanitizer reported
-# anything, including in a child process such as the demo server.
+# anything, including in a child process such as the demo server. The CMake preset `asan` is the
+# same build and test selection, without the collection of reports from child processes.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

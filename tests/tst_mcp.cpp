@@ -9,6 +9,7 @@
 #include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandcontext.h>
 #include <CommandBridge/commandregistry.h>
+#include <CommandBridge/version.h>
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -511,7 +512,7 @@ void tst_Mcp::initializeNegotiatesTheProtocolVersion()
         {QStringLiteral("tools"), QJsonObject{{QStringLiteral("listChanged"), false}}}};
     const QJsonObject serverInfo{
         {QStringLiteral("name"), QStringLiteral("CommandBridge")},
-        {QStringLiteral("version"), QStringLiteral(COMMANDBRIDGE_VERSION)}};
+        {QStringLiteral("version"), QStringLiteral(COMMANDBRIDGE_VERSION_STRING)}};
     QCOMPARE(response.json(), rpcResult(QStringLiteral("init"),
                                         QJsonObject{{QStringLiteral("protocolVersion"), answered},
                                                     {QStringLiteral("capabilities"), capabilities},
@@ -1084,7 +1085,10 @@ void tst_Mcp::cancelFromAnotherConnectionStopsTheCall()
                                stream ? QJsonValue(QStringLiteral("p")) : QJsonValue::Undefined),
                       sessionHeaders(session)));
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->server()->inFlightCount(), 1, waitMs);
-    QVERIFY(m_fixture->probe().startedCommands().contains(QStringLiteral("never")));
+    // In flight once admitted; started once its handler's thread ran it (later, with network
+    // threads).
+    QTRY_VERIFY_WITH_TIMEOUT(m_fixture->probe().startedCommands().contains(QStringLiteral("never")),
+                             waitMs);
     if (stream)
         QTRY_COMPARE_WITH_TIMEOUT(call.responses().size(), 1, waitMs);
 

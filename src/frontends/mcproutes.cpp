@@ -2,6 +2,7 @@
 
 #include <CommandBridge/commandregistry.h>
 #include <CommandBridge/session.h>
+#include <CommandBridge/version.h>
 
 #include "admittedhttpsocket_p.h"
 #include "commandregistry_p.h"
@@ -369,9 +370,9 @@ void McpRoutes::post(const QHttpServerRequest &request, QHttpServerResponder &re
         }
         HttpServerAdapter::writeWithHeader(
             responder, 200, jsonType,
-            Encoder::jsonRpcResult(
-                message.id, Encoder::mcpInitializeResult(negotiatedVersion(message.params),
-                                                         QStringLiteral(COMMANDBRIDGE_VERSION))),
+            Encoder::jsonRpcResult(message.id, Encoder::mcpInitializeResult(
+                                                   negotiatedVersion(message.params),
+                                                   QStringLiteral(COMMANDBRIDGE_VERSION_STRING))),
             QByteArray(Mcp::sessionHeader.data(), Mcp::sessionHeader.size()),
             session->id().toUtf8());
         return;

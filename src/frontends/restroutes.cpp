@@ -2,6 +2,7 @@
 
 #include <CommandBridge/commandregistry.h>
 #include <CommandBridge/session.h>
+#include <CommandBridge/version.h>
 
 #include "admittedhttpsocket_p.h"
 #include "commandregistry_p.h"
@@ -356,7 +357,7 @@ QJsonObject RestRoutes::openApiDocument(const QHttpServerRequest &request) const
 {
     const QJsonArray commands = m_registry->describeCommands();
     OpenApi::ServerFacts facts;
-    facts.version = QStringLiteral(COMMANDBRIDGE_VERSION);
+    facts.version = QStringLiteral(COMMANDBRIDGE_VERSION_STRING);
     facts.url = serverUrl(request, m_options.tls.has_value());
     facts.tokenRequired = !m_options.token.isEmpty();
     facts.maxMessageBytes = m_options.maxMessageBytes;

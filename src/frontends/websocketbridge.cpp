@@ -2,6 +2,7 @@
 
 #include <CommandBridge/commandregistry.h>
 #include <CommandBridge/session.h>
+#include <CommandBridge/version.h>
 
 #include "clientframesocket_p.h"
 #include "commandregistry_p.h"
@@ -92,7 +93,7 @@ WebSocketConnection::WebSocketConnection(QWebSocket *socket, ClientFrameSocket *
         m_authDeadline.start(int(options.authTimeout.count()), this);
 
     send(Encoder::hello(HelloInfo{
-        QStringLiteral("CommandBridge/" COMMANDBRIDGE_VERSION),
+        QStringLiteral("CommandBridge/" COMMANDBRIDGE_VERSION_STRING),
         m_sessionId,
         !m_authenticated,
         options.maxMessageBytes,
@@ -408,7 +409,8 @@ WebSocketBridge::WebSocketBridge(CommandRegistry *registry, SessionStore *sessio
     , m_sessions(sessions)
     , m_admission(admission)
     , m_server(std::make_unique<QWebSocketServer>(
-          QStringLiteral("CommandBridge/" COMMANDBRIDGE_VERSION), QWebSocketServer::NonSecureMode))
+          QStringLiteral("CommandBridge/" COMMANDBRIDGE_VERSION_STRING),
+          QWebSocketServer::NonSecureMode))
 {
     connect(m_server.get(), &QWebSocketServer::newConnection, this,
             &WebSocketBridge::acceptConnections);

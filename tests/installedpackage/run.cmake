@@ -1,17 +1,21 @@
-# Proves the installed package works for another project: installs the build tree into a fresh
-# prefix, configures and builds tests/installedpackage/consumer against it with find_package(),
-# and runs the consumer. Run by CTest after a full build:
-#   cmake -DSOURCE_DIR=... -DBUILD_DIR=... -DWORK_DIR=... [-DGENERATOR=...] [-DCXX_COMPILER=...]
-#         -P run.cmake
+# Proves the installed package works for other projects, one CMake component at a time: installs
+# the build tree into a fresh prefix once, then configures, builds and runs a tiny consumer per
+# component against it with find_package() (server/, client/, quick/ in this folder). Run by CTest
+# after a full build:
+#   cmake -DSOURCE_DIR=... -DBUILD_DIR=... -DWORK_DIR=... -DVERSION=... -DSOVERSION=...
+#         [-DQML_DIR=<relative to the prefix>] [-DCONSUMERS=server;client;quick]
+#         [-DGENERATOR=...] [-DCXX_COMPILER=...] -P run.cmake
 
-foreach(variable SOURCE_DIR BUILD_DIR WORK_DIR)
+foreach(variable SOURCE_DIR BUILD_DIR WORK_DIR VERSION SOVERSION)
     if(NOT DEFINED ${variable} OR "${${variable}}" STREQUAL "")
         message(FATAL_ERROR "run.cmake needs -D${variable}=...")
     endif()
 endforeach()
+if(NOT DEFINED CONSUMERS)
+    set(CONSUMERS server client quick)
+endif()
 
 set(prefix "${WORK_DIR}/prefix")
-set(consumer_build "${WORK_DIR}/consumer-build")
 
 # Runs a command; any failure stops the test with the command's output.
 function(run_step description)
@@ -32,47 +36,77 @@ file(MAKE_DIRECTORY "${WORK_DIR}")
 run_step("Installing ${BUILD_DIR} into ${prefix}"
     "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}")
 
-# The package has what a consumer needs.
+# The package has what a consumer needs, and nothing private.
 file(GLOB_RECURSE config_files "${prefix}/*/CommandBridgeConfig.cmake")
 file(GLOB_RECURSE private_headers "${prefix}/*_p.h")
 if(NOT config_files)
     message(FATAL_ERROR "The install has no CommandBridgeConfig.cmake")
 endif()
-if(NOT EXISTS "${prefix}/include/CommandBridge/commandbridgeserver.h")
-    message(FATAL_ERROR "The install has no include/CommandBridge/commandbridgeserver.h")
-endif()
+foreach(header commandbridgeserver.h commandclient.h version.h)
+    if(NOT EXISTS "${prefix}/include/CommandBridge/${header}")
+        message(FATAL_ERROR "The install has no include/CommandBridge/${header}")
+    endif()
+endforeach()
 if(private_headers)
     message(FATAL_ERROR "The install ships private headers: ${private_headers}")
 endif()
-
-set(configure_arguments
-    -S "${SOURCE_DIR}/tests/installedpackage/consumer"
-    -B "${consumer_build}"
-    "-DCMAKE_PREFIX_PATH=${prefix}"
-    -DCMAKE_BUILD_TYPE=Debug)
-if(DEFINED GENERATOR AND NOT GENERATOR STREQUAL "")
-    list(APPEND configure_arguments -G "${GENERATOR}")
-endif()
-if(DEFINED CXX_COMPILER AND NOT CXX_COMPILER STREQUAL "")
-    list(APPEND configure_arguments "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
-endif()
-run_step("Configuring the consumer" "${CMAKE_COMMAND}" ${configure_arguments})
-
-# It must have found the installed package, not another one.
-file(STRINGS "${consumer_build}/CMakeCache.txt" found_dir REGEX "^CommandBridge_DIR:")
-string(FIND "${found_dir}" "${prefix}/" at)
-if(NOT at GREATER -1)
-    message(FATAL_ERROR "The consumer found CommandBridge elsewhere: ${found_dir}")
+# The SOVERSION changes with every ABI break (README, "Versions").
+foreach(library CommandBridge CommandBridgeClient)
+    file(GLOB_RECURSE sonames "${prefix}/lib${library}.so.${SOVERSION}")
+    if(NOT sonames)
+        message(FATAL_ERROR "The install has no lib${library}.so.${SOVERSION}")
+    endif()
+endforeach()
+# The client library needs neither Qt Qml nor Qt Gui at run time.
+find_program(objdump NAMES objdump)
+if(objdump)
+    file(GLOB_RECURSE client_library "${prefix}/libCommandBridgeClient.so.${SOVERSION}")
+    run_step("Reading the client library's dependencies" "${objdump}" -p ${client_library})
+    if(step_output MATCHES "NEEDED[ \t]+libQt6(Qml|Gui|Quick)")
+        message(FATAL_ERROR "libCommandBridgeClient needs Qt Qml or Gui:\n${step_output}")
+    endif()
 endif()
 
-run_step("Building the consumer" "${CMAKE_COMMAND}" --build "${consumer_build}")
+foreach(consumer IN LISTS CONSUMERS)
+    set(consumer_build "${WORK_DIR}/${consumer}-build")
+    set(configure_arguments
+        -S "${SOURCE_DIR}/tests/installedpackage/${consumer}"
+        -B "${consumer_build}"
+        "-DCMAKE_PREFIX_PATH=${prefix}"
+        "-DQML_IMPORT_DIR=${prefix}/${QML_DIR}"
+        -DCMAKE_BUILD_TYPE=Debug)
+    if(DEFINED GENERATOR AND NOT GENERATOR STREQUAL "")
+        list(APPEND configure_arguments -G "${GENERATOR}")
+    endif()
+    if(DEFINED CXX_COMPILER AND NOT CXX_COMPILER STREQUAL "")
+        list(APPEND configure_arguments "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+    endif()
+    run_step("Configuring the ${consumer} consumer" "${CMAKE_COMMAND}" ${configure_arguments})
 
-find_program(consumer NAMES consumer PATHS "${consumer_build}" NO_DEFAULT_PATH)
-if(NOT consumer)
-    message(FATAL_ERROR "The consumer build produced no executable in ${consumer_build}")
-endif()
-run_step("Running the consumer" "${consumer}")
-if(NOT step_output MATCHES "listening on http://127\\.0\\.0\\.1:[1-9][0-9]*")
-    message(FATAL_ERROR "The consumer did not report listening:\n${step_output}")
-endif()
-message(STATUS "Consumer built against ${prefix} and ran: ${step_output}")
+    # It must have found the installed package, not another one, and (server, client) no Qt
+    # module beyond those its component needs.
+    file(STRINGS "${consumer_build}/CMakeCache.txt" found_dir REGEX "^CommandBridge_DIR:")
+    string(FIND "${found_dir}" "${prefix}/" at)
+    if(NOT at GREATER -1)
+        message(FATAL_ERROR "The ${consumer} consumer found CommandBridge elsewhere: ${found_dir}")
+    endif()
+    if(NOT consumer STREQUAL "quick")
+        file(STRINGS "${consumer_build}/CMakeCache.txt" extra_qt
+            REGEX "^Qt6(Qml|Gui|Quick)_DIR:PATH=/")
+        if(extra_qt)
+            message(FATAL_ERROR "The ${consumer} consumer had to find ${extra_qt}")
+        endif()
+    endif()
+
+    run_step("Building the ${consumer} consumer" "${CMAKE_COMMAND}" --build "${consumer_build}")
+    find_program(executable_${consumer} NAMES consumer PATHS "${consumer_build}" NO_DEFAULT_PATH)
+    if(NOT executable_${consumer})
+        message(FATAL_ERROR "The ${consumer} consumer's build produced no executable")
+    endif()
+    run_step("Running the ${consumer} consumer" "${executable_${consumer}}")
+    message(STATUS "${consumer} consumer: ${step_output}")
+    if(consumer STREQUAL "server"
+       AND NOT step_output MATCHES "CommandBridge ${VERSION} listening on http://127\\.0\\.0\\.1:[1-9]")
+        message(FATAL_ERROR "The server consumer did not report listening:\n${step_output}")
+    endif()
+endforeach()

@@ -227,8 +227,9 @@ Item {
         function chooseEvent(panel, name) {
             let chip = null;
             tryVerify(() => (chip = findChild(panel, "eventChip_" + name)) !== null, 5000, name);
-            // The chips are placed before anything clicks them.
-            waitForItemPolished(findChild(panel, "eventChips"));
+            // The Flow places a new chip when it polishes: a click before that lands on whichever
+            // chip still sits at its origin.
+            waitForItemPolished(chip.parent);
             mouseClick(chip);
             verify(chip.checked);
         }

@@ -8,7 +8,6 @@
 
 #include <QtCore/QJsonArray>
 #include <QtNetwork/QNetworkRequest>
-#include <QtQml/QQmlEngine>
 #include <QtWebSockets/QWebSocket>
 
 #include <algorithm>
@@ -307,7 +306,6 @@ void CommandClientPrivate::failUnfinished(const QString &reason)
 CommandCall *CommandClientPrivate::run(const QString &name, const QJsonObject &args, int timeoutMs)
 {
     CommandCall *call = CommandCallPrivate::create(q, nextId++, name, args, timeoutMs);
-    QQmlEngine::setObjectOwnership(call, QQmlEngine::CppOwnership);
     QObject::connect(call, &CommandCall::finished, q, [this] { updateTicker(); });
     QObject::connect(call, &QObject::destroyed, q, [this](QObject *object) {
         // Compared as QObject pointers: the call is no longer a CommandCall by now.
@@ -481,18 +479,6 @@ QStringList CommandClient::subscriptions() const
 QList<CommandCall *> CommandClient::calls() const
 {
     return d->calls;
-}
-
-QQmlListProperty<CommandCall> CommandClient::callList()
-{
-    return QQmlListProperty<CommandCall>(
-        this, &d->calls,
-        [](QQmlListProperty<CommandCall> *list) {
-            return static_cast<QList<CommandCall *> *>(list->data)->size();
-        },
-        [](QQmlListProperty<CommandCall> *list, qsizetype index) {
-            return static_cast<QList<CommandCall *> *>(list->data)->value(index);
-        });
 }
 
 bool CommandClient::autoReconnect() const

@@ -7,7 +7,6 @@
 #include <QtCore/QJsonValue>
 #include <QtCore/QObject>
 #include <QtCore/QString>
-#include <QtQml/qqmlregistration.h>
 
 #include <memory>
 
@@ -20,16 +19,14 @@ class CommandCallPrivate;
 /// Signals are emitted on the client's thread. Once the call is final, its properties no longer
 /// change.
 ///
-/// Ownership: created by CommandClient::run() as a child of the client, with C++ ownership also
-/// when returned to QML (the JavaScript garbage collector never deletes it). It lives until the
+/// Ownership: created by CommandClient::run() as a child of the client, also when returned to QML
+/// (the JavaScript garbage collector never deletes an object that has a parent). It lives until the
 /// client is destroyed or CommandClient::clearFinished() deletes it after it finished. Deleting
 /// a running call yourself cancels it on the server, without a finished() signal.
 /// Threads: use it on the client's thread only.
 class COMMANDBRIDGECLIENT_EXPORT CommandCall : public QObject
 {
     Q_OBJECT
-    QML_ELEMENT
-    QML_UNCREATABLE("CommandCall objects are made by CommandClient.run()")
 
     Q_PROPERTY(QString command READ command CONSTANT)
     Q_PROPERTY(QJsonObject args READ args CONSTANT)

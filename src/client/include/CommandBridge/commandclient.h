@@ -13,8 +13,6 @@
 #include <QtCore/QStringList>
 #include <QtCore/QUrl>
 #include <QtCore/QVariantMap>
-#include <QtQml/QQmlListProperty>
-#include <QtQml/qqmlregistration.h>
 
 #include <memory>
 
@@ -47,7 +45,6 @@ class CommandClientPrivate;
 class COMMANDBRIDGECLIENT_EXPORT CommandClient : public QObject
 {
     Q_OBJECT
-    QML_ELEMENT
 
     Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
     Q_PROPERTY(QString token READ token WRITE setToken NOTIFY tokenChanged)
@@ -56,7 +53,6 @@ class COMMANDBRIDGECLIENT_EXPORT CommandClient : public QObject
     Q_PROPERTY(CommandBridge::CommandListModel *commands READ commands CONSTANT)
     Q_PROPERTY(CommandBridge::EventListModel *events READ events CONSTANT)
     Q_PROPERTY(QStringList subscriptions READ subscriptions NOTIFY subscriptionsChanged)
-    Q_PROPERTY(QQmlListProperty<CommandBridge::CommandCall> calls READ callList NOTIFY callsChanged)
     Q_PROPERTY(
         bool autoReconnect READ autoReconnect WRITE setAutoReconnect NOTIFY autoReconnectChanged)
     Q_PROPERTY(QString errorString READ errorString NOTIFY errorStringChanged)
@@ -109,10 +105,9 @@ public:
     /// not connected.
     QStringList subscriptions() const;
 
-    /// Every call not yet deleted by clearFinished(), oldest first.
+    /// Every call not yet deleted by clearFinished(), oldest first (in QML, the list property
+    /// `calls`, which the QML module adds).
     QList<CommandCall *> calls() const;
-    /// calls() for QML (the `calls` property).
-    QQmlListProperty<CommandCall> callList();
 
     /// Whether a dropped connection is retried (default true). Turning it off while
     /// Reconnecting stops retrying.
@@ -134,8 +129,9 @@ public:
     /// Runs \a name with \a args. \a timeoutMs > 0 asks for that timeout (the server caps it),
     /// 0 uses the command's default. While Connecting the call is sent once hello arrives; while
     /// Disconnected or Reconnecting it finishes at once (from the event loop, so finished() can
-    /// still be connected) as Disconnected. Never returns null; the call is a child of the client
-    /// with C++ ownership, also when returned to QML (see CommandCall).
+    /// still be connected) as Disconnected. Never returns null; the call is a child of the client,
+    /// which the JavaScript garbage collector never deletes, also when returned to QML (see
+    /// CommandCall).
     Q_INVOKABLE CommandBridge::CommandCall *
     run(const QString &name, const QVariantMap &args = QVariantMap(), int timeoutMs = 0);
     /// C++ overload taking JSON args.

@@ -5,7 +5,6 @@
 #include <QtCore/QAbstractListModel>
 #include <QtCore/QJsonArray>
 #include <QtCore/QVariantMap>
-#include <QtQml/qqmlregistration.h>
 
 #include <memory>
 
@@ -20,8 +19,6 @@ class CommandListModelPrivate;
 class COMMANDBRIDGECLIENT_EXPORT CommandListModel : public QAbstractListModel
 {
     Q_OBJECT
-    QML_ELEMENT
-    QML_UNCREATABLE("Use CommandClient.commands")
 
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 

@@ -5,7 +5,6 @@
 #include <QtCore/QAbstractListModel>
 #include <QtCore/QJsonArray>
 #include <QtCore/QVariantMap>
-#include <QtQml/qqmlregistration.h>
 
 #include <memory>
 
@@ -21,8 +20,6 @@ class EventListModelPrivate;
 class COMMANDBRIDGECLIENT_EXPORT EventListModel : public QAbstractListModel
 {
     Q_OBJECT
-    QML_ELEMENT
-    QML_UNCREATABLE("Use CommandClient.events")
 
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
 

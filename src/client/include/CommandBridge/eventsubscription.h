@@ -6,7 +6,6 @@
 #include <QtCore/QObject>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
-#include <QtQml/qqmlregistration.h>
 
 #include <memory>
 
@@ -39,7 +38,6 @@ class EventSubscriptionPrivate;
 class COMMANDBRIDGECLIENT_EXPORT EventSubscription : public QObject
 {
     Q_OBJECT
-    QML_ELEMENT
 
     Q_PROPERTY(
         CommandBridge::CommandClient *client READ client WRITE setClient NOTIFY clientChanged)

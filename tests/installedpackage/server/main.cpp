@@ -1,14 +1,19 @@
 // Registers a command, serves it on 127.0.0.1 (port 0) and exits 0 once listening: proof that
-// the installed headers, library and CMake package are enough to embed CommandBridge.
+// the installed headers, library and CMake component Server are enough to embed CommandBridge.
 
 #include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandregistry.h>
+#include <CommandBridge/version.h>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QJsonObject>
 #include <QtNetwork/QHostAddress>
 
 #include <cstdio>
+
+// The package was asked for 0.1 or a compatible version (CMakeLists.txt).
+static_assert(COMMANDBRIDGE_VERSION >= COMMANDBRIDGE_VERSION_CHECK(0, 1, 0),
+              "version.h compares like QT_VERSION_CHECK");
 
 int main(int argc, char *argv[])
 {
@@ -36,6 +41,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "cannot listen: %s\n", qPrintable(server.errorString()));
         return 1;
     }
-    std::printf("listening on %s\n", qPrintable(server.httpUrl().toString()));
+    std::printf("CommandBridge %s listening on %s\n", COMMANDBRIDGE_VERSION_STRING,
+                qPrintable(server.httpUrl().toString()));
     return 0;
 }
