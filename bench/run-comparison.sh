@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs the CommandBridge comparison benchmark (docs/performance.md): installs what is missing,
 # builds Release in build-bench/, installs the Node.js peers, then runs every workload against
 # every system in interleaved rounds, servers pinned to CPU 0 and clients to CPU 1.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Smoke test of the benchmarks: builds them and runs every program of the comparison briefly
 # (run-comparison.sh --quick). No timing is asserted; it fails only when a program fails (bad
 # exit, no answer, connection errors) or the load client reports a progress violation. Then the

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // libFuzzer target over ClientFrameGuard, which follows every byte a WebSocket client sends before
 // QWebSocket reads it. The first byte picks how the stream is cut into reads, the rest is the
 // stream. A plain second parser says what must come out: the same bytes up to the first unmasked

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // libFuzzer target over everything that reads client bytes before a handler runs: the message
 // decoder, the HTTP head parser and request framer, request admission and the args schema
 // validator. The first byte picks the entry point, the rest is its input. None of them may crash,

@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
+
 # Runs a libFuzzer binary for a bounded time: first over every input in REGRESSIONS (each once
 # crashed it), then for at most RUNS iterations or MAX_SECONDS seconds, seeded with a fresh copy
 # of SEED_CORPUS. Crash reproducers go to WORK_DIR/artifacts/. Invoked by CTest with cmake -P.

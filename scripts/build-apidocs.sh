@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds the API reference of the installed headers with doxygen (docs/Doxyfile): HTML in
 # build-apidocs/html/ and the Qt help file build-apidocs/CommandBridge.qch for Qt Creator.
 # Installs doxygen and Qt's qhelpgenerator (Debian package qt6-documentation-tools) when missing.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs what CommandBridge needs to build, run and test on Debian 12, and nothing else, plus
 # the packages given as arguments (what run-fuzz.sh and bench/run-comparison.sh need besides).
 # Idempotent: packages already installed are left alone, and apt-get runs only when one is missing.

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Renders the QML panel at work and saves it as docs/images/panel.png (or the path given).
 # Builds what is missing (Release, in build/), starts the demo server on a free port, runs the
 # panel offscreen with --demo (a few calls, a long `count` among them) and grabs its window while

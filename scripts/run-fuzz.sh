@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds the libFuzzer targets with Debian's clang (14 on Debian 12, 19 on Debian 13; ASan + UBSan,
 # in build-fuzz/) and runs their bounded CTest smoke runs. Installs that clang and its runtime
 # libraries (libFuzzer) when they are missing.

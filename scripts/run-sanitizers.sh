@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds the library, the demo server and the tests with AddressSanitizer (with LeakSanitizer) and
 # UndefinedBehaviorSanitizer (Debug, in build-asan/) and runs the suite except the soak tests, the
 # installed-package test and any test labelled no_sanitizers (one whose point a sanitizer defeats,

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs what is missing, builds the demo server (Release, in build/) and runs it.
 # Arguments go to the server, e.g.: ./scripts/run-server.sh --port 9000
 # Build output goes to stderr so that the server's own stdout stays clean.

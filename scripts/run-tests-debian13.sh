@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Runs the README's test command (scripts/run-tests.sh) on Debian 13 (Qt 6.8) from a Debian 12
 # host: a minimal Debian 13 root made with debootstrap from Debian's mirror, cached as a tarball
 # with the project's packages already installed, a clone of this checkout's HEAD inside it, and the

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs what is missing, builds everything with the tests (Debug, in build-tests/, warnings as
 # errors) and runs the whole suite with CTest. The exit status is CTest's. The same build as
 # `cmake --preset tests && cmake --build --preset tests && ctest --preset tests`.

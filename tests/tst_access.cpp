@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Spec section 7 over real sockets: the bearer token, the Origin policy and the Host policy, for
 // WebSocket upgrades, WebSocket messages and REST requests. Every refusal is checked with its
 // HTTP status or close code and its JSON error code; every way in is checked to work.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // AdmittedHttpSocket, the socket QHttpServer reads on Qt 6.4 and 6.8, over a real loopback
 // connection and without QHttpServer (the test reads requests and writes answers as it would):
 // what it lets through and when, what it refuses, when it closes, and that it behaves as the

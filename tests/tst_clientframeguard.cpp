@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // ClientFrameGuard without sockets: what it rewrites, where it stops, and that how the bytes are
 // cut into reads changes nothing.
 

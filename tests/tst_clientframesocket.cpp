@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // What QWebSocket reads of a client, frame by frame on a raw connection: text messages whose
 // fragments split UTF-8 characters pass whole, invalid UTF-8 still closes with 1007, an unmasked
 // frame closes with 1002, and the size limits answer as before.

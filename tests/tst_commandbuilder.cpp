@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Building command descriptors: every field, the args schema from JSON text, and the refusals.
 
 #include <CommandBridge/commandbuilder.h>

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // CommandClient against a real server: connection and command list, every call state, session
 // rejoin after a dropped connection, and reconnect after a server restart on the same port.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // CommandClient's events: EventSubscription against a real server (subscribe, receive,
 // unsubscribe, errors, sharing entries, session scope, renewal after a dropped connection and
 // after a server restart, a slow reader's gaps), and against a scripted server that sends the

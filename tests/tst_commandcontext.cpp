@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // A running command (KJob-like): one result, ordered progress, cancel, timeout, threads and
 // self-deletion, without sockets.
 

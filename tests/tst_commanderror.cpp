@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Every error code: its wire string and the HTTP status a REST response carries for it.
 
 #include <CommandBridge/commanderror.h>

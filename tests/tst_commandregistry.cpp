@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Registering commands, describing them and preparing runs, without sockets.
 
 #include <CommandBridge/commandcontext.h>

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // CommandResult as a value: what each constructor gives, and copies that share without aliasing.
 
 #include <CommandBridge/commandresult.h>

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Running commands across threads without sockets: a front end on a thread of its own starts
 // commands whose handlers run on the registry's (main) thread, as a server's network thread does.
 // What crosses between the threads goes in batches, arrives in order, and cancel, timeout and

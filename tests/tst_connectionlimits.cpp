@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // ServerOptions::maxConnections and ServerOptions::handshakeTimeout over raw sockets: beyond the
 // cap a connection gets HTTP 503 with a JSON body, a closed connection frees its slot, and a
 // connection that never completes its request head (or WebSocket upgrade) is dropped.

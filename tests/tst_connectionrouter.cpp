@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The one port of CommandBridgeServer, seen by raw TCP clients: how the connection router reads
 // the first request of each connection and hands it to the WebSocket or the HTTP server.
 

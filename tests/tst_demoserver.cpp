@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The command-bridge-server executable, run as a user runs it: its options, the line it prints
 // once listening, a WebSocket session against it, and its graceful stop on SIGTERM/SIGINT.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The epoll event dispatcher of the network threads, on a real QThread: timers, posted events,
 // wake-ups, quitting, socket notifiers (also ones changed during a pass), TCP and WebSocket
 // traffic, and thousands of idle sockets beside an active one.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Events (spec section 10) through the real wire: declaration and discovery, subscribe and
 // unsubscribe with every bad input, delivery with seq, session scope, order against results, and
 // the event stream (Server-Sent Events).

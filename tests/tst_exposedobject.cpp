@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Exposed QObjects (spec section 13) through the real wire: the commands, schemas and events
 // derived from a meta-object, every mapped type with its bounds, defaults and overloads, get/set,
 // exclusion, an object on another thread, and the object's destruction with a call in flight.

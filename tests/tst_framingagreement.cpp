@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The gate's framing (HttpRequestFramer, which AdmittedHttpSocket runs) and QHttpServer's, side by
 // side on the same bytes: a corpus of request streams, smuggling shapes included, and thousands of
 // seeded mutations of it. Whatever the gate admits, a bare QHttpServer on a real connection must

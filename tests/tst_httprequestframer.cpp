@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // HttpRequestFramer without sockets: where requests begin and end in a byte stream, whatever
 // pieces it arrives in, and what ends the framing. tst_framingagreement compares its framing with
 // QHttpServer's.

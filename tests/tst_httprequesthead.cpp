@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The router's HTTP request-head parser, without sockets: what it accepts, refuses and keeps.
 
 #include "httprequesthead_p.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The commandbridge.* logging categories (docs/logging.md) over real sockets: a refused request
 // is logged with the rule that refused it, an authentication failure at info and never with the
 // token, a command run at debug with its name, duration and outcome and never its args, and the

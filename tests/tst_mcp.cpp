@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // MCP over Streamable HTTP (spec section 11) through raw HTTP/1.1: what the official SDK client
 // (tests/node/mcp) never sends or tolerates silently. Exact statuses and bodies of malformed
 // JSON-RPC, the session header, notifications, tool results and errors, the guards REST has,

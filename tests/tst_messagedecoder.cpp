@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Decoding client messages, REST args and parameters (spec sections 3 and 5), without sockets.
 
 #include "messagedecoder_p.h"

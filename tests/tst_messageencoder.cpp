@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Server messages and REST bodies encode exactly as spec section 4 shows, without sockets.
 
 #include "messageencoder_p.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Sockets on network threads (ServerOptions::networkThreads): handlers run where their descriptor
 // says, connections spread over the threads, and the protocol's guarantees hold unchanged.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The OpenAPI document (spec section 12) through the real wire: its paths and operationIds, a
 // command's parameters, body and responses, the security scheme with a token, commands
 // registered after the start, and the draft 7 to 2020-12 schema rewrites. The npm validator and a

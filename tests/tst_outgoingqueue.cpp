@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The per-connection outgoing queue (spec section 8) against a fake transport: messages pass
 // straight through while the transport keeps up; above the high-water mark a request's waiting
 // progress is coalesced to its newest, and nothing else is ever dropped or reordered.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // REST routes of CommandBridgeServer (spec sections 1, 5, 6, 8 and 9), through real HTTP with
 // QNetworkAccessManager against the demo commands on 127.0.0.1, port 0.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Args schemas: patterns on a bounded regex engine with ECMA-262's meaning, patternProperties,
 // format; and a long pattern-checked arg over a real WebSocket.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Sessions by id: created on demand, kept while held, dropped after the idle time.
 
 #include "messagedecoder_p.h"

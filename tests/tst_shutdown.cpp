@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Graceful shutdown (spec section 6, docs/protocol.md section 9) over real sockets:
 // CommandBridgeServer::shutdown() ends every running command with shutting_down, closes
 // WebSockets with 1001, answers open REST requests with 503, refuses new connections and emits

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Slow clients (spec section 8) over real sockets: a client that stops reading while a handler
 // reports 1,000,000 progress updates leaves the server's memory flat and then reads percents that
 // never go down and the one result; a client that stays above the hard limit is disconnected; a

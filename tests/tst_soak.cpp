@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Bounded soak (issue 3): 100 WebSocket clients run random commands, cancels, pings, abrupt
 // disconnects and reconnects against one server for COMMANDBRIDGE_SOAK_SECONDS (default 30); the
 // seed it prints, given back in COMMANDBRIDGE_SOAK_SEED, repeats its random choices (not its

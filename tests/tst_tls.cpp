@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // ServerOptions::tls: https:// and wss:// on the one port, with a throwaway self-signed
 // certificate that `openssl` makes at test time (nothing secret is kept in the repository).
 

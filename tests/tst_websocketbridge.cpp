@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Protocol v1 over a real WebSocket on 127.0.0.1: hello, commands, progress, errors, cancel,
 // duplicate ids, timeouts, busy, limits, disconnects, concurrency and shutdown.
 

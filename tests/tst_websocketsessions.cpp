@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Sessions over the real wire: shared by connections, kept across reconnects, fresh without
 // ?session=, refused when malformed, dropped after the idle time.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Shared plumbing of the baseline servers: the --port option, the "PORT <n>" line the benchmark
 // script waits for, and a clean exit on SIGINT/SIGTERM.
 #pragma once

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // cb-bench-qt-broadcast: the limit of event fan-out on Qt's WebSocket transport. A bare
 // QWebSocketServer that answers `subscribe` and, on the `broadcast` command, builds each notice's
 // JSON once and sends those same bytes to every subscribed connection, 1000 notices per pass of

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // cb-bench-qt-dispatch: the least any Qt JSON command bridge must do per message (parse, look up
 // the handler by name, serialize the answer), with nothing else: no schema, sessions or limits.
 #include "benchserver.h"

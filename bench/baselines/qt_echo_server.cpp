@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // cb-bench-qt-echo: a bare QWebSocketServer echoing every text message verbatim, the upper bound
 // of what the Qt WebSocket transport can do on one thread.
 #include "benchserver.h"

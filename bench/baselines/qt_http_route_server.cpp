@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // cb-bench-qt-http: QHttpServer with the one route the REST benchmark posts to, parsing the body
 // and answering it as JSON: the floor for any QHttpServer-based REST bridge.
 #include "benchserver.h"

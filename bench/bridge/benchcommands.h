@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The commands both bridge benchmarks serve: the same `echo` and `burst` as the baselines, the
 // demo server's `broadcast` with its `notice` event for the fan-out benchmark, and an exposed
 // object's `counter.increment`.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The CommandBridge server under benchmark: `echo` and `burst` over WebSocket and REST.
 
 #include "../baselines/benchserver.h"

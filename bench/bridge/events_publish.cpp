@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // What publishing an event costs an app when nobody subscribes, against what an app pays today to
 // announce the same thing with a Qt signal that nothing is connected to. Interleaved rounds in one
 // process, medians with their range; the ratio is what docs/performance.md reports.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // A 60 Hz timer on the main thread, as a GUI's animation would have, while the bridge serves
 // whatever load the benchmark script sends: how late does the timer fire?
 

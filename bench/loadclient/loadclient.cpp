@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // cb-loadclient: a single-threaded, non-blocking WebSocket load generator (epoll, raw sockets).
 // It is deliberately free of Qt so that the client costs far less per message than any server
 // under test, and the measurement shows the server rather than the client.

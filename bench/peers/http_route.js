@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Node.js peer of cb-bench-qt-http: POST /api/v1/commands/echo answers the parsed body.
 'use strict';
 const http = require('http');

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Node.js peer of cb-bench-qt-broadcast: the bridge's event fan-out on the `ws` package. Answers
 // `subscribe`; on the `broadcast` command it encodes each notice once and sends that same Buffer
 // to every subscribed connection (the `ws` broadcast idiom), 1000 notices per turn of the event

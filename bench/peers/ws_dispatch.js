@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Node.js peer of cb-bench-qt-dispatch: the same echo + burst protocol on the `ws` package.
 'use strict';
 const { WebSocketServer } = require('ws');

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
 """Runs the CommandBridge comparison: every workload against every system, in interleaved rounds
 (A B C A B C ...), each server pinned to CPU 0 and each client to CPU 1, and writes a Markdown
 report (medians and min-max ranges over the rounds, ratios, targets) plus a gnuplot plot.

@@ -1,3 +1,6 @@
+-- SPDX-FileCopyrightText: 2026 CommandBridge contributors
+-- SPDX-License-Identifier: BSD-3-Clause
+
 -- wrk script: tools/call of the echo tool over MCP (POST /mcp, JSON response) in the session that
 -- bench/scripts/compare.py initialized and passes in MCP_SESSION_ID; the same args as post-echo.lua.
 wrk.method = "POST"

@@ -1,3 +1,6 @@
+-- SPDX-FileCopyrightText: 2026 CommandBridge contributors
+-- SPDX-License-Identifier: BSD-3-Clause
+
 -- wrk script: POST the echo command's args, as the REST benchmark of bench/run-comparison.sh does.
 wrk.method = "POST"
 wrk.path = "/api/v1/commands/echo"

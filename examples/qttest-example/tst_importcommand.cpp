@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // An application's test of its own command, end to end over a real socket: start a bridge on a
 // free port, connect a CommandClient, run the command and assert on what a user would see.
 

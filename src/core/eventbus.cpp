@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 #include "eventbus_p.h"
 
 #include "commandregistry_p.h"

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 #include "schemapattern_p.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 #pragma once
 
 // The OpenAPI 3.1 document of the REST API (spec section 12), built from values only.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 #include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandregistry.h>
 

@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
+
 # Proves the installed package works for other projects, one CMake component at a time: installs
 # the build tree into a fresh prefix once, then configures, builds and runs a tiny consumer per
 # component against it with find_package() (server/, client/, quick/ in this folder). Run by CTest

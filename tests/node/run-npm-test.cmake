@@ -1,3 +1,6 @@
+# SPDX-FileCopyrightText: 2026 CommandBridge contributors
+# SPDX-License-Identifier: BSD-3-Clause
+
 # Runs one Node.js test script of a folder under tests/node against the demo server: a client we
 # did not write (an npm package), pinned by the folder's package-lock.json. Run by CTest:
 #   cmake -DSOURCE_DIR=tests/node/<name> -DSCRIPT=<file>.mjs -DWORK_DIR=...

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 #pragma once
 
 // One TCP connection speaking raw HTTP/1.1, for the tests that need what QNetworkAccessManager

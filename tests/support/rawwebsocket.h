@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 #pragma once
 
 // A WebSocket client written frame by frame, for what QWebSocket never sends: fragments cut

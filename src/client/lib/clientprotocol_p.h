@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 #pragma once
 
 // The client's side of the wire: builds the messages it sends and reads the ones it receives.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Runs a command on a client that is not connected: the call finishes as Disconnected from the
 // event loop, and the consumer exits 0. Proof that the installed Client component alone is enough
 // for a C++ client (the run.cmake checks that it pulled in neither Qt Qml nor Qt Gui).

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Creates a CommandClient in QML with `import CommandBridge` found on the installed QML import
 // path (the plugin loads the installed libraries next to it) and checks that QML sees the C++
 // object and the `calls` list the module adds. Exits 0 when it does.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Registers a command, serves it on 127.0.0.1 (port 0) and exits 0 once listening: proof that
 // the installed headers, library and CMake component Server are enough to embed CommandBridge.
 

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The demo server's event stream (spec section 10) read by an EventSource we did not write: the
 // npm package `eventsource`, the WHATWG EventSource for Node.js, used as a browser page uses one.
 // It starts the real command-bridge-server executable (once without and once with a token) and

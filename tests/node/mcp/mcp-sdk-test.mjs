@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // Drives the demo server's MCP front end (spec section 11) with the official MCP TypeScript SDK,
 // a client we did not write: its Client over StreamableHTTPClientTransport, against the real
 // command-bridge-server executable on 127.0.0.1, port 0.

@@ -1,3 +1,6 @@
+// SPDX-FileCopyrightText: 2026 CommandBridge contributors
+// SPDX-License-Identifier: BSD-3-Clause
+
 // The demo server's OpenAPI document (spec section 12) checked by tools we did not write: the npm
 // validator @apidevtools/swagger-parser must accept it, and a client that knows only the server's
 // base URL and the document's path calls commands with what the document says (path, method,
