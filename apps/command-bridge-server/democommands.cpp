@@ -269,22 +269,40 @@ constexpr const char *failSchema = R"({
     "additionalProperties": false
 })";
 
-void add(CommandRegistry &registry, CommandBuilder &command)
+void add(CommandRegistry &registry, CommandBuilder command)
 {
     if (!command.registerIn(registry))
         qCCritical(lcDemo) << "Cannot register a demo command:" << command.errorString();
 }
 
-void declare(CommandRegistry &registry, const QString &name, const QString &description,
-             const char *dataSchema, EventScope scope)
+EventDescriptor event(const QString &name, const QString &description, const char *dataSchema,
+                      EventScope scope)
 {
-    const EventDescriptor event{name, description, QJsonDocument::fromJson(dataSchema).object(),
-                                scope};
+    return EventDescriptor{name, description, QJsonDocument::fromJson(dataSchema).object(), scope};
+}
+
+void declare(CommandRegistry &registry, const EventDescriptor &event)
+{
     if (!registry.registerEvent(event))
         qCCritical(lcDemo) << "Cannot declare a demo event:" << registry.errorString();
 }
 
 } // namespace
+
+CommandBuilder broadcastCommand()
+{
+    return std::move(CommandBuilder(u"broadcast"_s)
+                         .description(u"Publishes 'repeat' notice events with 'text'"_s)
+                         .args(broadcastSchema)
+                         .mode(ExecutionMode::EventLoop)
+                         .handler(broadcast));
+}
+
+EventDescriptor noticeEvent()
+{
+    return event(u"notice"_s, u"A notice, published by the broadcast command"_s, noticeSchema,
+                 EventScope::Global);
+}
 
 void registerDemoCommands(CommandRegistry &registry)
 {
@@ -326,24 +344,19 @@ void registerDemoCommands(CommandRegistry &registry)
             .mode(ExecutionMode::Synchronous)
             .requiresSession()
             .handler(compact));
-    add(registry, CommandBuilder(u"broadcast"_s)
-                      .description(u"Publishes 'repeat' notice events with 'text'"_s)
-                      .args(broadcastSchema)
-                      .mode(ExecutionMode::EventLoop)
-                      .handler(broadcast));
+    add(registry, broadcastCommand());
     add(registry, CommandBuilder(u"fail"_s)
                       .description(u"Fails with the given code and message"_s)
                       .args(failSchema)
                       .mode(ExecutionMode::Synchronous)
                       .handler(fail));
 
-    declare(registry, u"notice"_s, u"A notice, published by the broadcast command"_s, noticeSchema,
-            EventScope::Global);
-    declare(registry, u"history.changed"_s,
-            u"The session's history changed (history.add, compact)"_s, historyChangedSchema,
-            EventScope::Session);
-    declare(registry, u"stats"_s, u"The server's counts, once a second while subscribed"_s,
-            statsSchema, EventScope::Global);
+    declare(registry, noticeEvent());
+    declare(registry,
+            event(u"history.changed"_s, u"The session's history changed (history.add, compact)"_s,
+                  historyChangedSchema, EventScope::Session));
+    declare(registry, event(u"stats"_s, u"The server's counts, once a second while subscribed"_s,
+                            statsSchema, EventScope::Global));
 }
 
 void publishStats(CommandRegistry &registry, CommandBridgeServer &server)

@@ -6,41 +6,20 @@
 // object's `counter.increment`.
 #pragma once
 
+#include "democommands.h"
+
 #include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandbuilder.h>
 #include <CommandBridge/commandcontext.h>
 
 #include <QtCore/QCommandLineParser>
-#include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
-#include <QtCore/QTimer>
 #include <QtNetwork/QHostAddress>
 
-#include <algorithm>
 #include <cstdio>
 
 namespace BridgeBench {
 
-/// Publishes notices \a first to \a repeat as the demo server's `broadcast` does: 1000 per pass of
-/// the event loop, then answers {"published": repeat}.
-inline void publishNotices(CommandBridge::CommandContext *context, const QString &text,
-                           qint64 first, qint64 repeat)
-{
-    constexpr qint64 slice = 1000;
-    if (context->isCancelled())
-        return;
-    const qint64 last = std::min(repeat, first + slice - 1);
-    for (qint64 n = first; n <= last; ++n)
-        context->publishEvent(QStringLiteral("notice"), QJsonObject{{QStringLiteral("text"), text},
-                                                                    {QStringLiteral("n"), n}});
-    if (last == repeat) {
-        context->succeed(QJsonObject{{QStringLiteral("published"), repeat}});
-        return;
-    }
-    QTimer::singleShot(0, context, [context, text, last, repeat] {
-        publishNotices(context, text, last + 1, repeat);
-    });
-}
 /// The object behind `counter.increment`: an exposed method against the hand-written `echo`.
 class Counter : public QObject
 {
@@ -88,41 +67,15 @@ inline bool registerCommands(CommandBridge::CommandRegistry &registry,
                     context.reportProgress(QString::number(i), 100.0 * i / n);
                 context.succeed(QJsonObject{{QStringLiteral("n"), n}});
             });
-    CommandBuilder broadcast =
-        CommandBuilder(QStringLiteral("broadcast"))
-            .description(QStringLiteral("Publishes 'repeat' notice events with 'text'"))
-            .args(R"({
-                "type": "object",
-                "properties": {
-                    "text": {"type": "string", "minLength": 1, "maxLength": 10000},
-                    "repeat": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 1}
-                },
-                "required": ["text"],
-                "additionalProperties": false
-            })")
-            .mode(ExecutionMode::EventLoop)
-            .thread(thread)
-            .handler([](CommandContext &context) {
-                const QJsonObject args = context.args();
-                publishNotices(&context, args.value(QStringLiteral("text")).toString(), 1,
-                               args.value(QStringLiteral("repeat")).toInteger(1));
-            });
+    CommandBuilder broadcast = CommandBridge::Demo::broadcastCommand();
+    broadcast.thread(thread);
     for (CommandBuilder *command : {&echo, &burst, &broadcast}) {
         if (!command->registerIn(registry)) {
             errorString = command->errorString();
             return false;
         }
     }
-    const EventDescriptor notice{QStringLiteral("notice"),
-                                 QStringLiteral("A notice, published by the broadcast command"),
-                                 QJsonDocument::fromJson(R"({
-            "type": "object",
-            "properties": {"text": {"type": "string"}, "n": {"type": "integer", "minimum": 1}},
-            "required": ["text", "n"]
-        })")
-                                     .object(),
-                                 EventScope::Global};
-    if (!registry.registerEvent(notice)) {
+    if (!registry.registerEvent(CommandBridge::Demo::noticeEvent())) {
         errorString = registry.errorString();
         return false;
     }
