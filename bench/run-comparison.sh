@@ -5,7 +5,7 @@
 # builds Release in build-bench/, installs the Node.js peers, then runs every workload against
 # every system in interleaved rounds, servers pinned to CPU 0 and clients to CPU 1.
 #
-#   bench/run-comparison.sh [--rounds R] [--seconds S] [--quick] [--bridge-threads N]
+#   bench/run-comparison.sh [--rounds R] [--seconds S] [--quick] [--require-all] [--bridge-threads N]
 #                           [--out FILE.md] [--plot FILE.png] [--raw FILE.json] [--no-build]
 #                           [--only rest,mcp,fanout] [--fanout-events N]
 set -euo pipefail
@@ -17,11 +17,11 @@ compare_args=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0; shift ;;
-        --quick) compare_args+=("$1"); shift ;;
+        --quick|--require-all) compare_args+=("$1"); shift ;;
         --rounds|--seconds|--warmup|--bridge-threads|--out|--plot|--raw|--only|--fanout-events)
             [[ $# -ge 2 ]] || { echo "run-comparison.sh: $1 needs a value" >&2; exit 2; }
             compare_args+=("$1" "$2"); shift 2 ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '4,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run-comparison.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done

@@ -623,6 +623,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--warmup", type=float, default=1)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--require-all", action="store_true",
+                        help="fail when a system is skipped (not built): the smoke test's mode")
     parser.add_argument("--bridge-threads", type=int, default=1)
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "performance-latest.md"))
     parser.add_argument("--plot", default=None)
@@ -654,6 +656,8 @@ def main():
         sys.exit("compare.py: needs 2 CPUs (server on CPU 0, client on CPU 1)")
 
     comparison = Comparison(args)
+    if args.require_all and comparison.skipped:
+        sys.exit("compare.py: --require-all, but skipped: " + ", ".join(sorted(comparison.skipped)))
     started = datetime.datetime.utcnow()
     begin = time.monotonic()
     comparison.run()
