@@ -22,7 +22,8 @@ cmake -S "$root" -B "$build" "${generator[@]}" \
     -DCOMMANDBRIDGE_SANITIZE=ON \
     -DCOMMANDBRIDGE_BUILD_TESTS=ON \
     -DCOMMANDBRIDGE_BUILD_QML_DEMO=OFF \
-    -DCOMMANDBRIDGE_BUILD_EXAMPLES=OFF
+    -DCOMMANDBRIDGE_BUILD_EXAMPLES=OFF \
+    -DCOMMANDBRIDGE_BUILD_BENCH=OFF
 cmake --build "$build" -j2
 
 # ASan and LSan write every report to a file per process as well, so that one from a process whose
