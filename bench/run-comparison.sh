@@ -7,7 +7,7 @@
 #
 #   bench/run-comparison.sh [--rounds R] [--seconds S] [--quick] [--require-all] [--bridge-threads N]
 #                           [--out FILE.md] [--plot FILE.png] [--raw FILE.json] [--no-build]
-#                           [--only rest,mcp,fanout] [--fanout-events N]
+#                           [--only rt,exposed,rest,mcp,fanout,gui] [--fanout-events N]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

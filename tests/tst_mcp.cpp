@@ -660,6 +660,7 @@ void tst_Mcp::deleteCancelsTheSessionsCalls()
     call.send(
         request(port(), "POST", toolCall(1, QStringLiteral("never")), sessionHeaders(session)));
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->server()->inFlightCount(), 1, waitMs);
+    QVERIFY(m_fixture->probe().waitForHandlers(QStringLiteral("never")));
 
     const HttpResponse response =
         exchange(request(port(), "DELETE", QByteArray(), {{"Mcp-Session-Id", session}}));
@@ -1088,10 +1089,7 @@ void tst_Mcp::cancelFromAnotherConnectionStopsTheCall()
                                stream ? QJsonValue(QStringLiteral("p")) : QJsonValue::Undefined),
                       sessionHeaders(session)));
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->server()->inFlightCount(), 1, waitMs);
-    // In flight once admitted; started once its handler's thread ran it (later, with network
-    // threads).
-    QTRY_VERIFY_WITH_TIMEOUT(m_fixture->probe().startedCommands().contains(QStringLiteral("never")),
-                             waitMs);
+    QVERIFY(m_fixture->probe().waitForHandlers(QStringLiteral("never")));
     if (stream)
         QTRY_COMPARE_WITH_TIMEOUT(call.responses().size(), 1, waitMs);
 
@@ -1127,10 +1125,12 @@ void tst_Mcp::cancelNeedsTheCallsSessionAndId()
     numbered.send(
         request(port(), "POST", toolCall(1, QStringLiteral("never")), sessionHeaders(session)));
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->server()->inFlightCount(), 1, waitMs);
+    QVERIFY(m_fixture->probe().waitForHandlers(QStringLiteral("never")));
     RawHttpClient named(port());
     named.send(request(port(), "POST", toolCall(QStringLiteral("1"), QStringLiteral("never")),
                        sessionHeaders(session)));
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->server()->inFlightCount(), 2, waitMs);
+    QVERIFY(m_fixture->probe().waitForHandlers(QStringLiteral("never"), 2));
 
     QCOMPARE(post(cancelled(QStringLiteral("1")), sessionHeaders(other)).status, 202);
     QCOMPARE(post(cancelled(1), sessionHeaders(other)).status, 202);
@@ -1169,6 +1169,7 @@ void tst_Mcp::shutdownAnswersRunningCallsWithAToolError()
                                stream ? QJsonValue(QStringLiteral("p")) : QJsonValue::Undefined),
                       sessionHeaders(session)));
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->server()->inFlightCount(), 1, waitMs);
+    QVERIFY(m_fixture->probe().waitForHandlers(QStringLiteral("never")));
     if (stream)
         QTRY_COMPARE_WITH_TIMEOUT(call.responses().size(), 1, waitMs);
 
@@ -1215,6 +1216,7 @@ void tst_Mcp::serverGoingAwayEndsItsCalls()
     client.send(
         request(serverPort, "POST", toolCall(1, QStringLiteral("never")), sessionHeaders(session)));
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->registry()->inFlightCount(), 1, waitMs);
+    QVERIFY(m_fixture->probe().waitForHandlers(QStringLiteral("never")));
 
     server.reset();
     QTRY_COMPARE_WITH_TIMEOUT(m_fixture->probe().cancelObserved.load(), 1, waitMs);

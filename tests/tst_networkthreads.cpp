@@ -205,6 +205,7 @@ void tst_NetworkThreads::registryThreadHandlerIsCancelled()
     QVERIFY(client.waitForConnected());
     client.sendJson(commandMessage(QStringLiteral("n"), QStringLiteral("never")));
     QTRY_COMPARE(m_fixture->server()->inFlightCount(), 1);
+    QVERIFY(m_fixture->probe().waitForHandlers(QStringLiteral("never")));
     client.sendJson(QJsonObject{{QStringLiteral("type"), QStringLiteral("cancel")},
                                 {QStringLiteral("id"), QStringLiteral("n")}});
     const QJsonObject result =
@@ -223,6 +224,7 @@ void tst_NetworkThreads::disconnectStopsRegistryThreadHandler()
     QVERIFY(client->waitForConnected());
     client->sendJson(commandMessage(1, QStringLiteral("never")));
     QTRY_COMPARE(m_fixture->server()->inFlightCount(), 1);
+    QVERIFY(m_fixture->probe().waitForHandlers(QStringLiteral("never")));
     client.reset();
     QTRY_COMPARE(m_fixture->probe().cancelObserved.load(), 1);
     QTRY_COMPARE(m_fixture->server()->inFlightCount(), 0);

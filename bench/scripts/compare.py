@@ -290,19 +290,8 @@ class Comparison:
             if a.only:
                 self.run_selected(round_index)
                 continue
-            for s in ws:
-                self.run_ws("rt 1x1", s, round_index, self.rt_args(1, 1))
-            for connections in a.connection_counts:
-                for s in ws:
-                    self.run_ws(f"rt {connections}x32", s, round_index,
-                                self.rt_args(connections, 32))
-            # The same round trips through an exposed QObject's method, where the object lives
-            # where these placements run echo: the main thread.
-            for s in EXPOSED_SYSTEMS:
-                if s in ws:
-                    self.run_ws("rt 16x32 exposed", s, round_index,
-                                self.rt_args(16, 32) + ["--command", "counter.increment",
-                                                        "--args", '{"by":1}'])
+            self.run_round_trips(round_index)
+            self.run_exposed(round_index)
             for s in no_echo:
                 self.run_ws("progress", s, round_index,
                             ["--mode", "progress", "--connections", "4", "--count", "1000",
@@ -325,9 +314,32 @@ class Comparison:
             for s in self.gui_systems:
                 self.run_gui(s, round_index)
 
+    def run_round_trips(self, round_index):
+        for s in self.ws_systems:
+            self.run_ws("rt 1x1", s, round_index, self.rt_args(1, 1))
+        for connections in self.args.connection_counts:
+            for s in self.ws_systems:
+                self.run_ws(f"rt {connections}x32", s, round_index, self.rt_args(connections, 32))
+
+    def run_exposed(self, round_index, with_echo=False):
+        """The round trips of an exposed QObject's method, where the object lives where these
+        placements run echo: the main thread. with_echo: echo's rt 16x32 too (--only exposed)."""
+        for s in EXPOSED_SYSTEMS:
+            if s not in self.ws_systems:
+                continue
+            if with_echo:
+                self.run_ws("rt 16x32", s, round_index, self.rt_args(16, 32))
+            self.run_ws("rt 16x32 exposed", s, round_index,
+                        self.rt_args(16, 32) + ["--command", "counter.increment",
+                                                "--args", '{"by":1}'])
+
     def run_selected(self, round_index):
         """--only: the chosen groups of workloads, in the same order as a full round."""
         a = self.args
+        if "rt" in a.only:
+            self.run_round_trips(round_index)
+        if "exposed" in a.only:
+            self.run_exposed(round_index, with_echo="rt" not in a.only)
         if "rest" in a.only:
             for s in self.rest_systems:
                 self.run_rest(s, round_index)
@@ -338,6 +350,9 @@ class Comparison:
             for subscribers in a.fanout_counts:
                 for s in self.fanout_systems:
                     self.run_fanout(subscribers, s, round_index)
+        if "gui" in a.only:
+            for s in self.gui_systems:
+                self.run_gui(s, round_index)
 
     # Aggregation.
     def values(self, workload, system, key):
@@ -634,7 +649,8 @@ def main():
                         help="events of one fan-out run: N subscribers get N-th parts "
                              "(default 1000000, --quick 100000)")
     parser.add_argument("--only", type=lambda text: set(text.split(",")), default=None,
-                        help="run only these workloads: rest, mcp, fanout (comma-separated)")
+                        help="run only these groups of workloads, comma-separated: rt (1x1 and "
+                             "Nx32), exposed, rest, mcp, fanout, gui")
     parser.add_argument("--argv", nargs=argparse.REMAINDER, default=[])
     args = parser.parse_args()
     args.connection_counts = [1, 4, 16, 64, 256]

@@ -13,6 +13,7 @@
 #include <QtCore/QThreadPool>
 #include <QtCore/QTimer>
 #include <QtCore/QUrlQuery>
+#include <QtTest/QTest>
 
 #include <map>
 #include <stdexcept>
@@ -82,6 +83,11 @@ QStringList HandlerProbe::startedCommands() const
 {
     QMutexLocker locker(&m_mutex);
     return m_started;
+}
+
+bool HandlerProbe::waitForHandlers(const QString &command, int count) const
+{
+    return QTest::qWaitFor([&] { return startedCommands().count(command) >= count; }, 5000);
 }
 
 void HandlerProbe::recordPoolThread(QThread *thread)

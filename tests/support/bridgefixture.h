@@ -43,6 +43,10 @@ public:
     void recordStart(const QString &command);
     /// Commands whose handler ran, in the order they started.
     QStringList startedCommands() const;
+    /// Runs the event loop until \a count handlers of \a command ran (false after 5 s). A command
+    /// is in flight once admitted, before a handler on another thread runs; one cancelled in
+    /// between never reaches its handler, so a test about the handler's cancel waits for this.
+    bool waitForHandlers(const QString &command, int count = 1) const;
 
     void recordPoolThread(QThread *thread);
     /// The threads `pool` handlers ran on.
