@@ -55,6 +55,30 @@ QJsonObject parsed(const QByteArray &bytes)
     return document.object();
 }
 
+/// The MCP tools/call response (spec section 11) built as a QJsonObject, its text member the
+/// compact JSON QJsonDocument writes for the value.
+QJsonObject toolCallObject(const QJsonValue &id, const CommandResult &result)
+{
+    const QJsonValue payload = Encoder::resultPayload(result);
+    QString text = result.errorMessage();
+    if (result.isSuccess()) {
+        const QByteArray inArray =
+            QJsonDocument(QJsonArray{payload}).toJson(QJsonDocument::Compact);
+        text = QString::fromUtf8(inArray.mid(1, inArray.size() - 2));
+    }
+    const QJsonObject structured =
+        payload.isObject() ? payload.toObject() : QJsonObject{{QStringLiteral("result"), payload}};
+    return QJsonObject{
+        {QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+        {QStringLiteral("id"), id},
+        {QStringLiteral("result"),
+         QJsonObject{{QStringLiteral("content"),
+                      QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                             {QStringLiteral("text"), text}}}},
+                     {QStringLiteral("structuredContent"), structured},
+                     {QStringLiteral("isError"), !result.isSuccess()}}}};
+}
+
 QJsonObject progressObject(const QJsonValue &id, const QString &command,
                            const CommandProgress &progress)
 {
@@ -438,6 +462,9 @@ void tst_MessageEncoder::directEncodingMatchesQJsonDocument()
     for (const CommandResult &result :
          {CommandResult::success(value), CommandResult::failure(text, text, value)}) {
         QCOMPARE(Encoder::result(id, text, result), wire(resultObject(id, text, result)));
+        // A JSON-RPC request always has an id.
+        if (!id.isUndefined())
+            QCOMPARE(Encoder::mcpToolCallResponse(id, result), wire(toolCallObject(id, result)));
     }
 }
 

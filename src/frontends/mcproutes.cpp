@@ -175,7 +175,7 @@ public:
             }
             return;
         }
-        const QByteArray response = Encoder::jsonRpcResult(m_rpcId, Encoder::mcpToolResult(result));
+        const QByteArray response = Encoder::mcpToolCallResponse(m_rpcId, result);
         if (m_streamOpen) {
             m_last = Encoder::serverSentEvent("message", response);
             drain();
@@ -353,7 +353,7 @@ void McpRoutes::post(const QHttpServerRequest &request, QHttpServerResponder &re
     auto decoded = decodeJsonRpc(request.body());
     if (const auto *error = std::get_if<JsonRpcError>(&decoded))
         return writeError(responder, error->id, error->code, error->message);
-    const JsonRpcMessage &message = std::get<JsonRpcMessage>(decoded);
+    JsonRpcMessage &message = std::get<JsonRpcMessage>(decoded);
     if (m_shuttingDown) {
         return writeError(responder, message.id, Mcp::Error::unavailable,
                           QStringLiteral("Server is shutting down"), 503);
@@ -414,7 +414,7 @@ void McpRoutes::post(const QHttpServerRequest &request, QHttpServerResponder &re
                QStringLiteral("Unknown method: %1").arg(message.method));
 }
 
-void McpRoutes::callTool(const JsonRpcMessage &message, const QString &sessionId,
+void McpRoutes::callTool(JsonRpcMessage &message, const QString &sessionId,
                          const std::shared_ptr<Session> &session, const QHttpServerRequest &request,
                          QHttpServerResponder &responder)
 {
@@ -452,7 +452,8 @@ void McpRoutes::callTool(const JsonRpcMessage &message, const QString &sessionId
 
     CommandInvocation invocation;
     invocation.command = name.toString();
-    invocation.args = message.params.value(Mcp::Key::arguments);
+    // Taken, not copied: the registry then owns the only reference and adds session_id in place.
+    invocation.args = message.params.take(Mcp::Key::arguments);
     invocation.requestId = message.id;
     invocation.session = session;
     RunningCommand command(CommandRegistryPrivate::get(m_registry)->prepare(std::move(invocation)));
@@ -463,9 +464,9 @@ void McpRoutes::callTool(const JsonRpcMessage &message, const QString &sessionId
         command.start(&immediate);
         if (immediate.result) {
             m_inFlight->fetch_sub(1, std::memory_order_relaxed);
-            return writeJson(
-                responder, 200,
-                Encoder::jsonRpcResult(message.id, Encoder::mcpToolResult(*immediate.result)));
+            const AdmittedHttpSocket::WriteBatch batch(connection);
+            return writeJson(responder, 200,
+                             Encoder::mcpToolCallResponse(message.id, *immediate.result));
         }
     }
     auto *call = new McpCall(

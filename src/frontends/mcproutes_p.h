@@ -101,7 +101,7 @@ public:
 private:
     void post(const QHttpServerRequest &request, QHttpServerResponder &responder);
     void remove(const QHttpServerRequest &request, QHttpServerResponder &responder);
-    void callTool(const JsonRpcMessage &message, const QString &sessionId,
+    void callTool(JsonRpcMessage &message, const QString &sessionId,
                   const std::shared_ptr<Session> &session, const QHttpServerRequest &request,
                   QHttpServerResponder &responder);
 

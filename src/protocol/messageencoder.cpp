@@ -37,6 +37,39 @@ char *appendHex(char *dst, char16_t unit)
     return dst;
 }
 
+/// Writes the escape of the ASCII \a unit (a quote, a backslash or a control character) as
+/// QJsonDocument does: \b \f \n \r \t by name, other controls as \u00XX. At most 6 bytes.
+char *appendEscape(char *dst, char16_t unit)
+{
+    *dst++ = '\\';
+    switch (unit) {
+    case u'"':
+        *dst++ = '"';
+        break;
+    case u'\\':
+        *dst++ = '\\';
+        break;
+    case u'\b':
+        *dst++ = 'b';
+        break;
+    case u'\f':
+        *dst++ = 'f';
+        break;
+    case u'\n':
+        *dst++ = 'n';
+        break;
+    case u'\r':
+        *dst++ = 'r';
+        break;
+    case u'\t':
+        *dst++ = 't';
+        break;
+    default:
+        dst = appendHex(dst, unit);
+    }
+    return dst;
+}
+
 /// Appends \a text as a JSON string the way QJsonDocument writes it: quote, backslash and control
 /// characters escaped (\b \f \n \r \t, else \u00XX), unpaired surrogates as \uXXXX, the rest UTF-8.
 void appendString(QByteArray &out, QStringView text)
@@ -61,32 +94,7 @@ void appendString(QByteArray &out, QStringView text)
         if (unit >= 0x20 && unit < 0x80 && unit != u'"' && unit != u'\\') {
             *dst++ = char(unit);
         } else if (unit < 0x80) {
-            *dst++ = '\\';
-            switch (unit) {
-            case u'"':
-                *dst++ = '"';
-                break;
-            case u'\\':
-                *dst++ = '\\';
-                break;
-            case u'\b':
-                *dst++ = 'b';
-                break;
-            case u'\f':
-                *dst++ = 'f';
-                break;
-            case u'\n':
-                *dst++ = 'n';
-                break;
-            case u'\r':
-                *dst++ = 'r';
-                break;
-            case u'\t':
-                *dst++ = 't';
-                break;
-            default:
-                dst = appendHex(dst, unit);
-            }
+            dst = appendEscape(dst, unit);
         } else if (unit < 0x800) {
             *dst++ = char(0xc0 | (unit >> 6));
             *dst++ = char(0x80 | (unit & 0x3f));
@@ -205,6 +213,25 @@ void appendMember(QByteArray &out, char separator, QLatin1String key, const QJso
 {
     appendKey(out, separator, key);
     appendJson(out, value);
+}
+
+/// appendString() of the valid UTF-8 \a utf8 (JSON this encoder wrote), without decoding it first.
+void appendUtf8AsString(QByteArray &out, QByteArrayView utf8)
+{
+    out.reserve(out.size() + utf8.size() + 2);
+    out += '"';
+    const char *run = utf8.begin();
+    for (const char *at = utf8.begin(); at != utf8.end(); ++at) {
+        const auto byte = static_cast<unsigned char>(*at);
+        if (byte >= 0x20 && byte != '"' && byte != '\\')
+            continue;
+        out.append(run, at - run);
+        char escape[6];
+        out.append(escape, appendEscape(escape, byte) - escape);
+        run = at + 1;
+    }
+    out.append(run, utf8.end() - run);
+    out += '"';
 }
 
 } // namespace
@@ -440,22 +467,42 @@ QJsonObject mcpTools(const QJsonArray &descriptions)
     return QJsonObject{{Key::tools, tools}};
 }
 
-QJsonObject mcpToolResult(const CommandResult &result)
+QByteArray mcpToolCallResponse(const QJsonValue &id, const CommandResult &result)
 {
     namespace Key = Protocol::Mcp::Key;
     const QJsonValue payload = resultPayload(result);
-    // structuredContent is an object: other values are wrapped.
-    const QJsonObject structured =
-        payload.isObject() ? payload.toObject() : QJsonObject{{Protocol::Key::result, payload}};
-    QByteArray json;
+    QByteArray text;
     if (result.isSuccess())
-        appendJson(json, payload);
-    const QString text = result.isSuccess() ? QString::fromUtf8(json) : result.errorMessage();
-    return QJsonObject{
-        {Key::content, QJsonArray{QJsonObject{{Key::type, Key::text}, {Key::text, text}}}},
-        {Key::structuredContent, structured},
-        {Key::isError, !result.isSuccess()},
-    };
+        appendJson(text, payload);
+    QByteArray out;
+    out.reserve(128 + 2 * text.size());
+    appendMember(out, '{', Protocol::Key::id, id);
+    appendKey(out, ',', Key::jsonrpc);
+    appendPlain(out, Protocol::Mcp::jsonRpcVersion);
+    appendKey(out, ',', Key::result);
+    appendKey(out, '{', Key::content);
+    out += '[';
+    appendKey(out, '{', Key::text);
+    if (result.isSuccess())
+        appendUtf8AsString(out, text);
+    else
+        appendString(out, result.errorMessage());
+    appendKey(out, ',', Key::type);
+    appendPlain(out, Key::text);
+    out += "}]";
+    appendMember(out, ',', Key::isError, !result.isSuccess());
+    appendKey(out, ',', Key::structuredContent);
+    if (payload.isObject()) {
+        if (result.isSuccess())
+            out += text;
+        else
+            appendJson(out, payload);
+    } else {
+        appendMember(out, '{', Protocol::Key::result, payload);
+        out += '}';
+    }
+    out += "}}";
+    return out;
 }
 
 } // namespace CommandBridge::Encoder

@@ -79,9 +79,10 @@ QByteArray mcpProgress(const QJsonValue &token, const CommandProgress &progress,
 QJsonObject mcpInitializeResult(const QString &protocolVersion, const QString &serverVersion);
 /// The tools/list result: one tool per list_commands entry.
 QJsonObject mcpTools(const QJsonArray &descriptions);
-/// The tools/call result of a finished command: its value (or error) as text and as
-/// structuredContent (a non-object value wrapped as {"result": value}), and isError.
-QJsonObject mcpToolResult(const CommandResult &result);
+/// The JSON-RPC response to tools/call \a id once its command finished: its value (or error) as
+/// text and as structuredContent (a non-object value wrapped as {"result": value}), and isError.
+/// Written directly, as result() is: MCP sends one for every call.
+QByteArray mcpToolCallResponse(const QJsonValue &id, const CommandResult &result);
 
 } // namespace Encoder
 } // namespace CommandBridge
