@@ -80,6 +80,7 @@ public:
             QJsonValue progressToken, std::shared_ptr<McpSessions> sessions, QString sessionId,
             qint64 highWater, std::function<void(McpCall *)> finished, QObject *parent)
         : QObject(parent)
+        , m_connection(connection)
         , m_socket(connection->transport())
         , m_responder(std::move(responder))
         , m_rpcId(std::move(rpcId))
@@ -181,7 +182,10 @@ public:
             drain();
             return;
         }
-        writeJson(*m_responder, 200, response);
+        if (m_connection) {
+            const AdmittedHttpSocket::WriteBatch batch(m_connection);
+            writeJson(*m_responder, 200, response);
+        }
         m_responder.reset();
         deleteLater();
     }
@@ -208,6 +212,7 @@ private:
             deleteLater();
     }
 
+    const QPointer<AdmittedHttpSocket> m_connection;
     QPointer<QTcpSocket> m_socket;
     std::optional<QHttpServerResponder> m_responder;
     const QJsonValue m_rpcId;

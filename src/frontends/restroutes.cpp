@@ -90,6 +90,7 @@ public:
     RestCall(QHttpServerResponder &&responder, AdmittedHttpSocket *connection, bool stream,
              qint64 highWater, Finished finished, QObject *parent)
         : QObject(parent)
+        , m_connection(connection)
         , m_socket(connection->transport())
         , m_responder(std::move(responder))
         , m_stream(stream)
@@ -159,8 +160,10 @@ public:
             m_ending = true;
             drain();
         } else {
-            if (m_responder)
+            if (m_responder && m_connection) {
+                const AdmittedHttpSocket::WriteBatch batch(m_connection);
                 writeResult(*m_responder, command.command(), result);
+            }
             m_responder.reset();
             deleteLater();
         }
@@ -205,6 +208,7 @@ private:
             deleteLater();
     }
 
+    const QPointer<AdmittedHttpSocket> m_connection;
     QPointer<QTcpSocket> m_socket;
     std::optional<QHttpServerResponder> m_responder;
     const bool m_stream;
