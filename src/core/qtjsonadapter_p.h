@@ -263,7 +263,6 @@ class QtJsonAdapter final
                                               QtJson::Object, QtJson::Value>
 {
 public:
-    QtJsonAdapter() = default;
     explicit QtJsonAdapter(const QJsonValue &value)
         : BasicAdapter(value)
     {}
