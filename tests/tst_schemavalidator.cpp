@@ -2,7 +2,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 
 // Args schemas: patterns on a bounded regex engine with ECMA-262's meaning, patternProperties,
-// format; and a long pattern-checked arg over a real WebSocket.
+// format, integers beyond 32 bits; and long pattern-checked and large integer args over a real
+// WebSocket.
 
 #include "bridgefixture.h"
 #include "schemapattern_p.h"
@@ -112,9 +113,12 @@ private Q_SLOTS:
     void dataIsNotReadAsSchema();
     void flatSchemaAcceptsOnlyWhatValijsonAccepts_data();
     void flatSchemaAcceptsOnlyWhatValijsonAccepts();
+    void wholeNumbersBeyondIntAreIntegers_data();
+    void wholeNumbersBeyondIntAreIntegers();
 
     // Through the wire
     void mebibytePatternArgIsAnsweredOverWebSocket();
+    void largeIntegerArgIsAnsweredOverWebSocket();
 };
 
 // A schema of simply typed properties is matched without valijson; whatever that check lets
@@ -134,7 +138,10 @@ void tst_SchemaValidator::flatSchemaAcceptsOnlyWhatValijsonAccepts_data()
     QTest::newRow("fraction for integer") << QByteArray(R"({"n":2.5})") << false;
     QTest::newRow("integer above maximum") << QByteArray(R"({"n":11})") << false;
     QTest::newRow("integer below minimum") << QByteArray(R"({"n":-6})") << false;
-    QTest::newRow("integer beyond int") << QByteArray(R"({"n":8589934592})") << false;
+    QTest::newRow("integer beyond int above maximum") << QByteArray(R"({"n":8589934592})") << false;
+    QTest::newRow("unbounded integer beyond int")
+        << QByteArray(R"({"n":1,"w":-8589934592})") << true;
+    QTest::newRow("fraction beyond int") << QByteArray(R"({"n":1,"w":8589934592.5})") << false;
     QTest::newRow("string for integer") << QByteArray(R"({"n":"3"})") << false;
     QTest::newRow("number above maximum") << QByteArray(R"({"n":1,"x":1.5})") << false;
     QTest::newRow("number for string") << QByteArray(R"({"n":1,"s":1})") << false;
@@ -151,6 +158,7 @@ void tst_SchemaValidator::flatSchemaAcceptsOnlyWhatValijsonAccepts()
         "type": "object",
         "properties": {
             "n": {"type": "integer", "minimum": -5, "maximum": 10, "description": "a count"},
+            "w": {"type": "integer"},
             "s": {"type": "string"},
             "b": {"type": "boolean", "default": false},
             "x": {"type": "number", "maximum": 1},
@@ -165,6 +173,84 @@ void tst_SchemaValidator::flatSchemaAcceptsOnlyWhatValijsonAccepts()
     const QJsonArray problems = std::get<std::unique_ptr<SchemaValidator>>(compiled)->validate(
         QJsonDocument::fromJson(value).object());
     QVERIFY2(problems.isEmpty() == valid, QJsonDocument(problems).toJson().constData());
+}
+
+// A whole number is an "integer" up to the 9.2e18 beyond which args are refused, and bounds and
+// multipleOf see its real value: valijson's own Qt adapter stopped at int's range (2^31).
+void tst_SchemaValidator::wholeNumbersBeyondIntAreIntegers_data()
+{
+    QTest::addColumn<QByteArray>("schema");
+    QTest::addColumn<QByteArray>("value");
+    // Empty when the value matches.
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("message");
+
+    const QByteArray integer = R"({"type":"integer"})";
+    // Bounds through the flat schema's shortcut, then through valijson.
+    const QByteArray flat = R"({"type":"object","properties":{"n":)"
+                            R"({"type":"integer","minimum":-10000000000,"maximum":10000000000}}})";
+    const QByteArray bounded = R"({"type":"integer","minimum":-10000000000,"maximum":10000000000})";
+    const QByteArray multiple = R"({"type":"integer","multipleOf":5})";
+    const auto ok = [](const char *row, const QByteArray &schema, const QByteArray &value) {
+        QTest::newRow(row) << schema << value << QString() << QString();
+    };
+    const auto refused = [](const char *row, const QByteArray &schema, const QByteArray &value,
+                            const QString &path, const QString &message) {
+        QTest::newRow(row) << schema << value << path << message;
+    };
+    const QString notInteger = QStringLiteral("Value type not permitted by 'type' constraint.");
+    const QString tooLarge = QStringLiteral("Number is too large: at most 9.2e18");
+
+    ok("3000000000", integer, "3000000000");
+    ok("2^40", integer, "1099511627776");
+    ok("2^40 with exponent", integer, "1.099511627776e12");
+    ok("-3000000000", integer, "-3000000000");
+    ok("-2^40", integer, "-1099511627776");
+    ok("2^62", integer, "4611686018427387904");
+    refused("2^40 + 0.5", integer, "1099511627776.5", QString(), notInteger);
+    refused("-2^40 - 0.5", integer, "-1099511627776.5", QString(), notInteger);
+    refused("9.3e18", integer, "9.3e18", QString(), tooLarge);
+    refused("-9.3e18", integer, "-9300000000000000000", QString(), tooLarge);
+
+    ok("below maximum, flat", flat, R"({"n":5000000000})");
+    ok("above minimum, flat", flat, R"({"n":-5000000000})");
+    refused("above maximum, flat", flat, R"({"n":20000000000})", QStringLiteral("/n"),
+            QStringLiteral("Expected number less than or equal to 10000000000.000000"));
+    refused("below minimum, flat", flat, R"({"n":-20000000000})", QStringLiteral("/n"),
+            QStringLiteral("Expected number greater than or equal to -10000000000.000000"));
+    ok("below maximum", bounded, "5000000000");
+    ok("above minimum", bounded, "-5000000000");
+    refused("above maximum", bounded, "20000000000", QString(),
+            QStringLiteral("Expected number less than or equal to 10000000000.000000"));
+    refused("below minimum", bounded, "-20000000000", QString(),
+            QStringLiteral("Expected number greater than or equal to -10000000000.000000"));
+
+    ok("multiple of 5", multiple, "5000000005");
+    refused("no multiple of 5", multiple, "5000000001", QString(),
+            QStringLiteral("Value should be a multiple of 5"));
+    refused("negative, no multiple of 5", multiple, "-5000000001", QString(),
+            QStringLiteral("Value should be a multiple of 5"));
+}
+
+void tst_SchemaValidator::wholeNumbersBeyondIntAreIntegers()
+{
+    QFETCH(QByteArray, schema);
+    QFETCH(QByteArray, value);
+    QFETCH(QString, path);
+    QFETCH(QString, message);
+    const auto validator = compiled(QJsonDocument::fromJson(schema).object());
+    QVERIFY(validator);
+    // QJsonDocument parses arrays and objects only.
+    const QJsonValue parsed = QJsonDocument::fromJson("[" + value + "]").array().first();
+    QVERIFY(parsed.isDouble() || parsed.isObject());
+    const QJsonArray problems = validator->validate(parsed);
+    if (message.isEmpty()) {
+        QVERIFY2(problems.isEmpty(), QJsonDocument(problems).toJson().constData());
+        return;
+    }
+    QCOMPARE(problems.size(), 1);
+    QCOMPARE(pathOf(problems), path);
+    QCOMPARE(messageOf(problems), message);
 }
 
 void tst_SchemaValidator::patternHasEcmaMeaning_data()
@@ -611,6 +697,53 @@ void tst_SchemaValidator::mebibytePatternArgIsAnsweredOverWebSocket()
     QCOMPARE(result.value(QStringLiteral("code")), QJsonValue(QStringLiteral("invalid_args")));
     QCOMPARE(pathOf(result.value(QStringLiteral("details")).toArray()), QStringLiteral("/name"));
     QVERIFY(client.isConnected());
+}
+
+void tst_SchemaValidator::largeIntegerArgIsAnsweredOverWebSocket()
+{
+    BridgeFixture fixture;
+    CommandDescriptor descriptor;
+    descriptor.name = QStringLiteral("wide_check");
+    descriptor.description = QStringLiteral("Takes an integer beyond 32 bits");
+    // multipleOf keeps the schema off the flat shortcut: valijson judges every call.
+    descriptor.argsSchema = parse(R"({"type":"object","required":["n"],"properties":{"n":)"
+                                  R"({"type":"integer","maximum":10000000000,"multipleOf":5}}})");
+    descriptor.mode = ExecutionMode::Synchronous;
+    descriptor.handler = [](CommandContext &context) {
+        const qint64 n = context.args().value(QStringLiteral("n")).toInteger();
+        context.succeed(QJsonObject{{QStringLiteral("next"), n + 1}});
+    };
+    QVERIFY2(fixture.registry()->registerCommand(descriptor),
+             qPrintable(fixture.registry()->errorString()));
+    QVERIFY(fixture.listen());
+
+    WsClient client;
+    client.open(fixture.webSocketUrl());
+    QVERIFY(client.waitForConnected());
+    QVERIFY(!client.waitForHello().isEmpty());
+    const auto call = [&client](int id, qint64 n) {
+        client.sendJson(
+            QJsonObject{{QStringLiteral("type"), QStringLiteral("command")},
+                        {QStringLiteral("id"), id},
+                        {QStringLiteral("command"), QStringLiteral("wide_check")},
+                        {QStringLiteral("args"), QJsonObject{{QStringLiteral("n"), n}}}});
+        return client.waitForType(QStringLiteral("command_result"), id);
+    };
+
+    const QJsonObject passed = call(1, 5000000000);
+    QCOMPARE(passed.value(QStringLiteral("success")), QJsonValue(true));
+    QCOMPARE(passed.value(QStringLiteral("result")).toObject().value(QStringLiteral("next")),
+             QJsonValue(qint64(5000000001)));
+
+    const QJsonObject refused = call(2, 20000000000);
+    QCOMPARE(refused.value(QStringLiteral("success")), QJsonValue(false));
+    const QJsonObject result = refused.value(QStringLiteral("result")).toObject();
+    QCOMPARE(result.value(QStringLiteral("code")), QJsonValue(QStringLiteral("invalid_args")));
+    const QJsonArray details = result.value(QStringLiteral("details")).toArray();
+    QCOMPARE(details.size(), 1);
+    QCOMPARE(pathOf(details), QStringLiteral("/n"));
+    QCOMPARE(messageOf(details),
+             QStringLiteral("Expected number less than or equal to 10000000000.000000"));
 }
 
 QTEST_GUILESS_MAIN(tst_SchemaValidator)

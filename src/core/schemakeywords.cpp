@@ -3,7 +3,7 @@
 
 #include "schemakeywords_p.h"
 
-#include "valijson_p.h"
+#include "qtjsonadapter_p.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QSet>
@@ -210,7 +210,7 @@ private:
                                const Context &context, ValidationResults *results)
     {
         // valijson hands members of a Qt JSON value over as Qt JSON adapters.
-        const auto *json = dynamic_cast<const valijson::adapters::QtJsonAdapter *>(&value);
+        const auto *json = dynamic_cast<const QtJsonAdapter *>(&value);
         if (!json)
             throw std::logic_error("patternProperties met a value that is not Qt JSON");
         valijson::Validator validator;
@@ -568,7 +568,7 @@ void SchemaKeywords::parse(const QJsonObject &document, valijson::Schema &schema
     parser.addConstraintBuilder(patternKey.toStdString(), new PatternBuilder(m_patterns));
     parser.addConstraintBuilder(formatKey.toStdString(), new FormatBuilder(m_patterns));
     parser.addConstraintBuilder(siteKey.toStdString(), new SiteBuilder(m_sites));
-    const valijson::adapters::QtJsonAdapter adapter{QJsonValue(document)};
+    const QtJsonAdapter adapter{QJsonValue(document)};
     parser.populateSchema(adapter, schema);
 }
 

@@ -4,8 +4,8 @@
 #include "schemavalidator_p.h"
 
 #include "protocol_p.h"
+#include "qtjsonadapter_p.h"
 #include "schemakeywords_p.h"
-#include "valijson_p.h"
 
 #include <QtCore/QJsonArray>
 
@@ -154,8 +154,9 @@ QString uncheckedMessage(const UncheckedPattern &unchecked, bool budgetSpent)
 }
 
 /// valijson converts numbers to 64-bit integers for some checks; beyond that range the conversion
-/// is undefined, so such numbers are refused before validation.
-constexpr double hugeNumberLimit = 9.2e18;
+/// is undefined, so such numbers are refused before validation. Whole numbers below it are all
+/// integers to the adapter.
+constexpr double hugeNumberLimit = QtJson::integerLimit;
 
 void findHugeNumbers(const QJsonValue &value, const QString &pointer, QJsonArray &details)
 {
@@ -224,12 +225,6 @@ bool isAnnotation(const QString &keyword)
 {
     return keyword == QLatin1String("default") || keyword == QLatin1String("description") ||
            keyword == QLatin1String("title");
-}
-
-/// A whole number as valijson's Qt adapter sees one: within int's range.
-bool isAdapterInteger(const QJsonValue &value)
-{
-    return value.isDouble() && value.toInt(0) == value.toInt(1);
 }
 
 } // namespace
@@ -330,7 +325,7 @@ bool SchemaValidator::FlatSchema::matches(const QJsonObject &object) const
             continue;
         case Type::Number:
         case Type::Integer:
-            if (!value.isDouble() || (property->type == Type::Integer && !isAdapterInteger(value)))
+            if (!value.isDouble() || (property->type == Type::Integer && !QtJson::isInteger(value)))
                 return false;
             if ((property->minimum && value.toDouble() < *property->minimum) ||
                 (property->maximum && value.toDouble() > *property->maximum))
@@ -383,7 +378,7 @@ QJsonArray SchemaValidator::validate(const QJsonValue &value) const
         return {};
     valijson::Validator validator;
     valijson::ValidationResults results;
-    const valijson::adapters::QtJsonAdapter adapter(value);
+    const QtJsonAdapter adapter(value);
     // Only schemas with patterns pay for the budget.
     std::optional<SchemaPattern::Budget> budget;
     if (!m_keywords->isEmpty())
