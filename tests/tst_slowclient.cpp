@@ -422,6 +422,8 @@ private:
     void registerCommands();
     /// Opens \a client on the fixture and waits for its hello.
     [[nodiscard]] bool openRaw(RawWebSocketClient &client);
+    /// Declares the Global event `notice`, starts the server, opens \a client and subscribes it.
+    [[nodiscard]] bool openSubscribedToNotices(RawWebSocketClient &client);
 
     std::unique_ptr<BridgeFixture> m_fixture;
     std::shared_ptr<FloodProbe> m_probe;
@@ -550,6 +552,24 @@ bool tst_SlowClient::openRaw(RawWebSocketClient &client)
         defaultWaitMs);
 }
 
+bool tst_SlowClient::openSubscribedToNotices(RawWebSocketClient &client)
+{
+    const QString notice = QStringLiteral("notice");
+    if (!m_fixture->registry()->registerEvent(
+            EventDescriptor{notice, QStringLiteral("A numbered notice"), {}, EventScope::Global}) ||
+        !m_fixture->listen() || !openRaw(client)) {
+        return false;
+    }
+    client.sendJson(QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribe")},
+                                {QStringLiteral("id"), QStringLiteral("s")},
+                                {QStringLiteral("events"), QJsonArray{notice}}});
+    return QTest::qWaitFor(
+        [&client] {
+            return !client.find(QStringLiteral("subscribed"), QStringLiteral("s")).isEmpty();
+        },
+        defaultWaitMs);
+}
+
 void tst_SlowClient::pausedClientKeepsServerMemoryFlat_data()
 {
     QTest::addColumn<QString>("command");
@@ -662,15 +682,8 @@ void tst_SlowClient::pausedClientKeepsServerMemoryFlat()
 void tst_SlowClient::pausedSubscriberGetsTheNewestNoticeInFlatMemory()
 {
     const QString notice = QStringLiteral("notice");
-    QVERIFY(m_fixture->registry()->registerEvent(
-        EventDescriptor{notice, QStringLiteral("A numbered notice"), {}, EventScope::Global}));
-    QVERIFY(m_fixture->listen());
     RawWebSocketClient client;
-    QVERIFY(openRaw(client));
-    client.sendJson(QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribe")},
-                                {QStringLiteral("id"), QStringLiteral("s")},
-                                {QStringLiteral("events"), QJsonArray{notice}}});
-    QTRY_VERIFY(!client.find(QStringLiteral("subscribed"), QStringLiteral("s")).isEmpty());
+    QVERIFY(openSubscribedToNotices(client));
     client.pause();
 
     const qint64 before = residentKiB();
@@ -735,15 +748,8 @@ void tst_SlowClient::subscriberThatKeepsUpReceivesEveryNotice()
     // (before the fix, 43% of such a broadcast reached a reader that kept up).
     constexpr int notices = 20000;
     const QString notice = QStringLiteral("notice");
-    QVERIFY(m_fixture->registry()->registerEvent(
-        EventDescriptor{notice, QStringLiteral("A numbered notice"), {}, EventScope::Global}));
-    QVERIFY(m_fixture->listen());
     RawWebSocketClient client;
-    QVERIFY(openRaw(client));
-    client.sendJson(QJsonObject{{QStringLiteral("type"), QStringLiteral("subscribe")},
-                                {QStringLiteral("id"), QStringLiteral("s")},
-                                {QStringLiteral("events"), QJsonArray{notice}}});
-    QTRY_VERIFY(!client.find(QStringLiteral("subscribed"), QStringLiteral("s")).isEmpty());
+    QVERIFY(openSubscribedToNotices(client));
 
     for (int n = 1; n <= notices; ++n) {
         QVERIFY(m_fixture->registry()->publishEvent(
