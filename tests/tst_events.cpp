@@ -36,12 +36,6 @@ QJsonObject subscribeMessage(const QJsonValue &id, const QJsonValue &events,
     return message;
 }
 
-QJsonObject commandMessage(const QJsonValue &id, const QString &command, const QJsonObject &args)
-{
-    return QJsonObject{
-        {u"type"_s, u"command"_s}, {u"id"_s, id}, {u"command"_s, command}, {u"args"_s, args}};
-}
-
 QList<QJsonObject> eventsOf(const WsClient &client, const QString &name = QString())
 {
     QList<QJsonObject> events;
@@ -443,7 +437,7 @@ void tst_Events::eventPublishedBeforeTheResultArrivesFirst()
     constexpr int rounds = 20;
     constexpr int perCommand = 5;
     for (int round = 0; round < rounds; ++round)
-        client->sendJson(commandMessage(round, command, {{u"count"_s, perCommand}}));
+        client->sendJson(commandMessage(round, command, QJsonObject{{u"count"_s, perCommand}}));
     for (int round = 0; round < rounds; ++round)
         QVERIFY(!client->waitForType(u"command_result"_s, round).isEmpty());
 
@@ -480,8 +474,9 @@ void tst_Events::historyChangesAreSessionEvents()
 
     for (int turn = 1; turn <= 3; ++turn)
         writer->sendJson(commandMessage(u"add%1"_s.arg(turn), u"history.add"_s,
-                                        {{u"text"_s, u"turn %1"_s.arg(turn)}}));
-    writer->sendJson(commandMessage(u"compact"_s, u"compact"_s, {{u"keep_recent"_s, 1}}));
+                                        QJsonObject{{u"text"_s, u"turn %1"_s.arg(turn)}}));
+    writer->sendJson(
+        commandMessage(u"compact"_s, u"compact"_s, QJsonObject{{u"keep_recent"_s, 1}}));
     QVERIFY(!writer->waitForType(u"command_result"_s, u"compact"_s).isEmpty());
 
     const QList<QJsonObject> events = eventsOf(*writer, u"history.changed"_s);
@@ -504,7 +499,7 @@ void tst_Events::sessionEventFromACommandNeedsItsSession()
     const auto client = connectClient(u"mine"_s);
     QVERIFY(client);
     subscribe(*client, 1, {u"history.changed"_s});
-    client->sendJson(commandMessage(2, u"publish_session_event"_s, {}));
+    client->sendJson(commandMessage(2, u"publish_session_event"_s, QJsonObject()));
     QCOMPARE(client->waitForType(u"command_result"_s, 2).value(u"result"_s), QJsonValue(true));
     const QList<QJsonObject> events = eventsOf(*client, u"history.changed"_s);
     QCOMPARE(events.size(), 1);

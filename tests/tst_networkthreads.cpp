@@ -30,15 +30,6 @@ namespace {
 
 constexpr int networkThreadCount = 2;
 
-QJsonObject commandMessage(const QJsonValue &id, const QString &command,
-                           const QJsonObject &args = {})
-{
-    return QJsonObject{{QStringLiteral("type"), QStringLiteral("command")},
-                       {QStringLiteral("id"), id},
-                       {QStringLiteral("command"), command},
-                       {QStringLiteral("args"), args}};
-}
-
 QString threadName()
 {
     QThread *thread = QThread::currentThread();

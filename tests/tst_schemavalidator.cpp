@@ -679,10 +679,7 @@ void tst_SchemaValidator::mebibytePatternArgIsAnsweredOverWebSocket()
     QVERIFY(!client.waitForHello().isEmpty());
     const QString letters(mebibyte, QLatin1Char('a'));
     const auto call = [&client](int id, const QString &name) {
-        client.sendJson(QJsonObject{{QStringLiteral("type"), QStringLiteral("command")},
-                                    {QStringLiteral("id"), id},
-                                    {QStringLiteral("command"), QStringLiteral("name_check")},
-                                    {QStringLiteral("args"), named(name)}});
+        client.sendJson(commandMessage(id, QStringLiteral("name_check"), named(name)));
         return client.waitForType(QStringLiteral("command_result"), id);
     };
 
@@ -722,11 +719,8 @@ void tst_SchemaValidator::largeIntegerArgIsAnsweredOverWebSocket()
     QVERIFY(client.waitForConnected());
     QVERIFY(!client.waitForHello().isEmpty());
     const auto call = [&client](int id, qint64 n) {
-        client.sendJson(
-            QJsonObject{{QStringLiteral("type"), QStringLiteral("command")},
-                        {QStringLiteral("id"), id},
-                        {QStringLiteral("command"), QStringLiteral("wide_check")},
-                        {QStringLiteral("args"), QJsonObject{{QStringLiteral("n"), n}}}});
+        client.sendJson(commandMessage(id, QStringLiteral("wide_check"),
+                                       QJsonObject{{QStringLiteral("n"), n}}));
         return client.waitForType(QStringLiteral("command_result"), id);
     };
 

@@ -42,17 +42,6 @@ QJsonObject parse(const QByteArray &json)
     return QJsonDocument::fromJson(json).object();
 }
 
-QJsonObject commandMessage(const QJsonValue &id, const QString &command,
-                           const QJsonObject &args = QJsonObject())
-{
-    QJsonObject message{{QStringLiteral("type"), QStringLiteral("command")},
-                        {QStringLiteral("command"), command},
-                        {QStringLiteral("args"), args}};
-    if (!id.isUndefined())
-        message.insert(QStringLiteral("id"), id);
-    return message;
-}
-
 /// The command_result a running command gets when the server stops.
 QJsonObject shuttingDownResult(const QJsonValue &id, const QString &command)
 {

@@ -270,14 +270,6 @@ private:
     bool m_reading = false;
 };
 
-QJsonObject commandMessage(const QJsonValue &id, const QString &command, const QJsonObject &args)
-{
-    return QJsonObject{{QStringLiteral("type"), QStringLiteral("command")},
-                       {QStringLiteral("id"), id},
-                       {QStringLiteral("command"), command},
-                       {QStringLiteral("args"), args}};
-}
-
 QJsonObject pingMessage(const QJsonValue &id)
 {
     return QJsonObject{{QStringLiteral("type"), QStringLiteral("ping")},

@@ -48,14 +48,6 @@ QJsonObject parse(const QByteArray &json)
     return document.object();
 }
 
-QJsonObject commandMessage(const QString &id, const QString &command, const QJsonObject &args)
-{
-    return QJsonObject{{QStringLiteral("type"), QStringLiteral("command")},
-                       {QStringLiteral("id"), id},
-                       {QStringLiteral("command"), command},
-                       {QStringLiteral("args"), args}};
-}
-
 } // namespace
 
 class tst_Tls : public QObject

@@ -33,18 +33,6 @@ QJsonObject parse(const QByteArray &json)
     return QJsonDocument::fromJson(json).object();
 }
 
-QJsonObject commandMessage(const QJsonValue &id, const QString &command,
-                           const QJsonValue &args = QJsonValue(QJsonValue::Undefined))
-{
-    QJsonObject message{{QStringLiteral("type"), QStringLiteral("command")},
-                        {QStringLiteral("command"), command}};
-    if (!id.isUndefined())
-        message.insert(QStringLiteral("id"), id);
-    if (!args.isUndefined())
-        message.insert(QStringLiteral("args"), args);
-    return message;
-}
-
 QJsonObject cancelMessage(const QJsonValue &id)
 {
     return QJsonObject{{QStringLiteral("type"), QStringLiteral("cancel")},

@@ -22,14 +22,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-QJsonObject commandMessage(const QJsonValue &id, const QString &command, const QJsonObject &args)
-{
-    return QJsonObject{{QStringLiteral("type"), QStringLiteral("command")},
-                       {QStringLiteral("id"), id},
-                       {QStringLiteral("command"), command},
-                       {QStringLiteral("args"), args}};
-}
-
 QJsonObject successMessage(const QJsonValue &id, const QString &command, const QJsonObject &result)
 {
     return QJsonObject{{QStringLiteral("type"), QStringLiteral("command_result")},

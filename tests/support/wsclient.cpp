@@ -161,4 +161,15 @@ void WsClient::record(const QJsonObject &message)
     m_messages.append(message);
 }
 
+QJsonObject commandMessage(const QJsonValue &id, const QString &command, const QJsonValue &args)
+{
+    QJsonObject message{{QStringLiteral("type"), QStringLiteral("command")},
+                        {QStringLiteral("command"), command}};
+    if (!id.isUndefined())
+        message.insert(QStringLiteral("id"), id);
+    if (!args.isUndefined())
+        message.insert(QStringLiteral("args"), args);
+    return message;
+}
+
 } // namespace CommandBridgeTest

@@ -113,4 +113,14 @@ private:
     QString m_closeReason;
 };
 
+/// A `command` message (protocol section 4); \a id and \a args are left out when undefined.
+QJsonObject commandMessage(const QJsonValue &id, const QString &command,
+                           const QJsonValue &args = QJsonValue(QJsonValue::Undefined));
+/// The same with object args, also written as a braced list.
+inline QJsonObject commandMessage(const QJsonValue &id, const QString &command,
+                                  const QJsonObject &args)
+{
+    return commandMessage(id, command, QJsonValue(args));
+}
+
 } // namespace CommandBridgeTest
