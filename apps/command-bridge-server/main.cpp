@@ -6,6 +6,7 @@
 
 #include <CommandBridge/commandbridgeserver.h>
 #include <CommandBridge/commandregistry.h>
+#include <CommandBridge/version.h>
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
@@ -218,7 +219,7 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"command-bridge-server"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(COMMANDBRIDGE_SERVER_VERSION));
+    QCoreApplication::setApplicationVersion(QStringLiteral(COMMANDBRIDGE_VERSION_STRING));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Serves the CommandBridge demo commands over REST and "
