@@ -4,7 +4,8 @@
 # Smoke test of the benchmarks: builds them and runs every program of the comparison briefly
 # (run-comparison.sh --quick). No timing is asserted; it fails only when a program fails (bad
 # exit, no answer, connection errors), a system is not built, or the load client reports a
-# progress violation. Then the event publishing benchmark, briefly.
+# progress violation. Then the event publishing benchmark, briefly. BUILD_DIR=DIR with --no-build
+# runs the programs of an existing build instead (CI: the test build's).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -8,33 +8,62 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string_view>
 
 namespace CommandBridge {
 namespace {
 
-bool isAsciiLetterOrNumber(char c)
+constexpr bool isAsciiLetterOrNumber(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/// RFC 9110's tchar: what a method or a header name is made of.
-bool isTokenChar(char c)
+/// Which bytes are RFC 9110's tchar (what a method or a header name is made of) and which may
+/// appear in a field value (visible characters, spaces, tabs and obs-text, no other controls):
+/// looked up, since every byte of every head is checked.
+struct CharClasses
 {
-    return isAsciiLetterOrNumber(c) || (c != 0 && QByteArrayView("!#$%&'*+-.^_`|~").contains(c));
-}
+    std::array<bool, 256> token{};
+    std::array<bool, 256> fieldValue{};
+
+    constexpr CharClasses()
+    {
+        for (int c = 0; c < 256; ++c) {
+            token[c] = isAsciiLetterOrNumber(char(c));
+            fieldValue[c] = c == '\t' || (c >= 0x20 && c != 0x7f);
+        }
+        for (const char c : std::string_view("!#$%&'*+-.^_`|~"))
+            token[static_cast<unsigned char>(c)] = true;
+    }
+};
+
+constexpr CharClasses charClasses;
 
 bool isToken(QByteArrayView text)
 {
-    return !text.isEmpty() && std::all_of(text.begin(), text.end(), isTokenChar);
+    return !text.isEmpty() && std::all_of(text.begin(), text.end(), [](char c) {
+        return charClasses.token[static_cast<unsigned char>(c)];
+    });
 }
 
-/// Field values may hold visible characters, spaces, tabs and obs-text, never other controls.
 bool isFieldValue(QByteArrayView text)
 {
     return std::all_of(text.begin(), text.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u == '\t' || (u >= 0x20 && u != 0x7f);
+        return charClasses.fieldValue[static_cast<unsigned char>(c)];
     });
+}
+
+/// Whether \a text equals \a lowerCase, ignoring the case of ASCII letters.
+bool equalsLowerCase(QByteArrayView text, QByteArrayView lowerCase)
+{
+    if (text.size() != lowerCase.size())
+        return false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if ((c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c) != lowerCase[i])
+            return false;
+    }
+    return true;
 }
 
 /// Whether the comma-separated \a list has \a token, ignoring case and spaces around items.
@@ -51,19 +80,28 @@ bool containsToken(QByteArrayView list, QByteArrayView token)
     return false;
 }
 
-/// \a text as a QByteArray: the one of \a known it equals (ignoring case if \a caseSensitivity
-/// says so), which costs no allocation, else a copy (in lower case if case is ignored). Every
-/// request passes here.
+/// \a text as a QByteArray: the one of \a known it equals, which costs no allocation, else a
+/// copy. Every request passes here.
 template <size_t N>
-QByteArray sharedOrCopy(QByteArrayView text, const std::array<QByteArray, N> &known,
-                        Qt::CaseSensitivity caseSensitivity)
+QByteArray sharedOrCopy(QByteArrayView text, const std::array<QByteArray, N> &known)
 {
     for (const QByteArray &word : known) {
-        if (word.size() == text.size() && text.compare(word, caseSensitivity) == 0)
+        if (word.size() == text.size() &&
+            std::memcmp(word.constData(), text.data(), size_t(text.size())) == 0)
             return word;
     }
-    return caseSensitivity == Qt::CaseInsensitive ? text.toByteArray().toLower()
-                                                  : text.toByteArray();
+    return text.toByteArray();
+}
+
+/// The same for a header name, kept in lower case: \a known are.
+template <size_t N>
+QByteArray sharedOrLowerCaseCopy(QByteArrayView name, const std::array<QByteArray, N> &known)
+{
+    for (const QByteArray &word : known) {
+        if (equalsLowerCase(name, word))
+            return word;
+    }
+    return name.toByteArray().toLower();
 }
 
 } // namespace
@@ -213,9 +251,9 @@ ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
         QByteArrayLiteral("authorization"), QByteArrayLiteral("origin"),
         QByteArrayLiteral("upgrade"),       QByteArrayLiteral("accept-encoding"),
         QByteArrayLiteral("x-session-id"),  QByteArrayLiteral("expect")};
-    parsed.head.method = sharedOrCopy(method, methods, Qt::CaseSensitive);
+    parsed.head.method = sharedOrCopy(method, methods);
     parsed.head.target = target.toByteArray();
-    parsed.head.version = sharedOrCopy(version, versions, Qt::CaseSensitive);
+    parsed.head.version = sharedOrCopy(version, versions);
     parsed.head.headers.reserve(8);
     for (qsizetype lineStart = lineEnd + 1; lineStart < head.size(); lineStart = lineEnd + 1) {
         lineEnd = head.indexOf('\n', lineStart);
@@ -229,7 +267,7 @@ ParsedRequestHead parseRequestHead(const QByteArray &buffer, qsizetype maxBytes)
         const QByteArrayView value = line->sliced(colon + 1).trimmed();
         if (!isFieldValue(value) || parsed.head.headers.size() == maxHeaderFields)
             return malformed();
-        QByteArray name = sharedOrCopy(line->first(colon), names, Qt::CaseInsensitive);
+        QByteArray name = sharedOrLowerCaseCopy(line->first(colon), names);
         // A second Content-Length, equal or not, is where two parsers part ways; a second Host
         // is where admission and the routes could see different hosts.
         if ((name == "content-length" || name == "host") && parsed.head.hasHeader(name))

@@ -193,7 +193,9 @@ function serveWithStreams(started, args) {
     after(async () => {
         for (const stream of streams)
             stream.close();
-        await stopServer(server);
+        // A crash on the way out (a sanitizer's report, say) fails the suite, not only a log.
+        const exit = await stopServer(server);
+        assert.deepEqual(exit, { code: 0, signal: null }, `server's exit; its stderr:\n${server.stderr}`);
     });
     return (query) => {
         const stream = new Stream(`${server.base}/api/v1/events/stream?${query}`);
