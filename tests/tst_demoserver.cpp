@@ -117,13 +117,24 @@ private:
 
 void DemoServerTest::cleanup()
 {
-    if (m_process && m_process->state() != QProcess::NotRunning) {
-        m_process->kill();
-        m_process->waitForFinished(processTimeoutMs);
-    }
-    m_process.reset();
+    // Every test ends with the operator's stop (SIGTERM), which must end the server cleanly: a
+    // crash on the way out (a sanitizer's report, say) fails the test instead of being killed.
+    const std::unique_ptr<QProcess> process = std::move(m_process);
     m_stdout.clear();
     m_port = 0;
+    if (process && process->state() != QProcess::NotRunning) {
+        ::kill(static_cast<pid_t>(process->processId()), SIGTERM);
+        if (!process->waitForFinished(processTimeoutMs)) {
+            process->kill();
+            process->waitForFinished(processTimeoutMs);
+            QFAIL("the server did not stop on SIGTERM");
+        }
+        QVERIFY2(process->exitStatus() == QProcess::NormalExit && process->exitCode() == 0,
+                 process->readAllStandardError().constData());
+    } else if (process) {
+        QVERIFY2(process->exitStatus() == QProcess::NormalExit,
+                 process->readAllStandardError().constData());
+    }
 }
 
 /// Starts the server on a free port and reads the port from its "listening on" line.
