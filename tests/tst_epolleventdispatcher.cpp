@@ -27,7 +27,6 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -231,7 +230,6 @@ private Q_SLOTS:
     void notifierRemovedDuringAnotherActivationIsNotActivated();
     void notifierOnRegularFileIsAlwaysReady();
     void writeNotifierEnabledDuringAPassOnAWritableSocketFiresInThatPass();
-    void writeNotifierEnabledByAnEventPostedDuringTheWaitFiresInThatPass();
     void writeNotifierOnAFullSocketWaitsUntilItDrains();
     void tcpServerAndSocketExchangeData();
     void activePairRoundTripsBesideThousandsOfIdleSockets();
@@ -743,47 +741,6 @@ void tst_EpollEventDispatcher::writeNotifierEnabledDuringAPassOnAWritableSocketF
         return QList<int>{reads, writes};
     });
     QCOMPARE(counts, (QList<int>{1, 1}));
-}
-
-void tst_EpollEventDispatcher::writeNotifierEnabledByAnEventPostedDuringTheWaitFiresInThatPass()
-{
-    // As an answer handed over from another thread: the posted event that wakes the pass writes,
-    // and the write leaves in that pass, not after another one waiting for epoll to report it.
-    SocketPair pair;
-    DispatcherThread worker;
-    QVERIFY(pair.isValid());
-    const int writes = worker.run([&] {
-        auto *dispatcher = QAbstractEventDispatcher::instance();
-        drain(dispatcher);
-        int writes = 0;
-        std::unique_ptr<QSocketNotifier> write;
-        QObject receiver;
-        std::thread poster;
-        // aboutToBlock() comes after the pass has sent what was posted before it.
-        const auto posting =
-            QObject::connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, [&] {
-                if (poster.joinable())
-                    return;
-                poster = std::thread([&] {
-                    QMetaObject::invokeMethod(
-                        &receiver,
-                        [&] {
-                            write = std::make_unique<QSocketNotifier>(pair.fds[0],
-                                                                      QSocketNotifier::Write);
-                            QObject::connect(write.get(), &QSocketNotifier::activated, [&] {
-                                ++writes;
-                                write->setEnabled(false);
-                            });
-                        },
-                        Qt::QueuedConnection);
-                });
-            });
-        dispatcher->processEvents(QEventLoop::WaitForMoreEvents);
-        QObject::disconnect(posting);
-        poster.join();
-        return writes;
-    });
-    QCOMPARE(writes, 1);
 }
 
 void tst_EpollEventDispatcher::writeNotifierOnAFullSocketWaitsUntilItDrains()

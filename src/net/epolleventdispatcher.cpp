@@ -127,20 +127,14 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         Q_EMIT awake();
 
     int processed = 0;
-    bool woken = false;
     QVarLengthArray<Ready, maxEventsPerPass> ready;
     for (int i = 0; i < count; ++i) {
-        if (events[i].data.fd == m_wakeUpFd)
-            woken = drainWakeUps();
-        else
+        if (events[i].data.fd == m_wakeUpFd) {
+            if (drainWakeUps())
+                ++processed; // events were posted: as Qt's dispatchers, count that as work
+        } else {
             ready.append(Ready{events[i].data.fd, events[i].events});
-    }
-    if (woken) {
-        // Events were posted (as Qt's dispatchers, that counts as work): sent in this pass, so
-        // that what they write (answers handed over from another thread) leaves in it too, by
-        // activateNewWriters(), rather than after a pass that waits for epoll to report it.
-        ++processed;
-        QCoreApplication::sendPostedEvents();
+        }
     }
 
     if (includeNotifiers) {
