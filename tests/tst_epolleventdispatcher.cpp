@@ -230,6 +230,7 @@ private Q_SLOTS:
     void notifierRemovedDuringAnotherActivationIsNotActivated();
     void notifierOnRegularFileIsAlwaysReady();
     void writeNotifierEnabledDuringAPassOnAWritableSocketFiresInThatPass();
+    void writeNotifierEnabledByAPostedEventFiresBeforeThePassStarts();
     void writeNotifierOnAFullSocketWaitsUntilItDrains();
     void tcpServerAndSocketExchangeData();
     void activePairRoundTripsBesideThousandsOfIdleSockets();
@@ -739,6 +740,42 @@ void tst_EpollEventDispatcher::writeNotifierEnabledDuringAPassOnAWritableSocketF
         });
         dispatcher->processEvents(QEventLoop::AllEvents);
         return QList<int>{reads, writes};
+    });
+    QCOMPARE(counts, (QList<int>{1, 1}));
+}
+
+void tst_EpollEventDispatcher::writeNotifierEnabledByAPostedEventFiresBeforeThePassStarts()
+{
+    // An answer handed over from another thread arrives as a posted event and is written at once,
+    // without waiting for epoll to report the socket writable.
+    SocketPair pair;
+    DispatcherThread worker;
+    QVERIFY(pair.isValid());
+    const QList<int> counts = worker.run([&] {
+        auto *dispatcher = QAbstractEventDispatcher::instance();
+        drain(dispatcher);
+        int writes = 0;
+        int writesAtPassStart = -1;
+        QObject context;
+        std::unique_ptr<QSocketNotifier> write;
+        QMetaObject::invokeMethod(
+            &context,
+            [&] {
+                write = std::make_unique<QSocketNotifier>(pair.fds[0], QSocketNotifier::Write);
+                QObject::connect(write.get(), &QSocketNotifier::activated, [&] {
+                    ++writes;
+                    write->setEnabled(false);
+                });
+            },
+            Qt::QueuedConnection);
+        const auto passStarts = [&] {
+            if (writesAtPassStart < 0)
+                writesAtPassStart = writes;
+        };
+        QObject::connect(dispatcher, &QAbstractEventDispatcher::awake, &context, passStarts);
+        QObject::connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, &context, passStarts);
+        dispatcher->processEvents(QEventLoop::AllEvents);
+        return QList<int>{writesAtPassStart, writes};
     });
     QCOMPARE(counts, (QList<int>{1, 1}));
 }

@@ -88,10 +88,17 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     // An interrupt is for the pass that is running or about to; a stale one would keep every later
     // pass from blocking.
     m_interrupted.storeRelaxed(0);
+    // Nested loops (in a handler) start passes of their own.
+    const quint64 pass = ++m_pass;
 
     QCoreApplication::sendPostedEvents();
 
     const bool includeNotifiers = !flags.testFlag(QEventLoop::ExcludeSocketNotifiers);
+    int processed = 0;
+    // What those events wrote (answers handed over from another thread) leaves now, rather than
+    // after enabling write interest and a wait for epoll to report it.
+    if (includeNotifiers)
+        processed += activateNewWriters(pass);
     const bool includeTimers = !flags.testFlag(QEventLoop::X11ExcludeTimers);
     const bool canWait =
         flags.testFlag(QEventLoop::WaitForMoreEvents) && !m_interrupted.loadAcquire();
@@ -126,7 +133,6 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     if (canWait)
         Q_EMIT awake();
 
-    int processed = 0;
     QVarLengthArray<Ready, maxEventsPerPass> ready;
     for (int i = 0; i < count; ++i) {
         if (events[i].data.fd == m_wakeUpFd) {
@@ -140,13 +146,13 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     if (includeNotifiers) {
         for (int fd : std::as_const(m_polledFds))
             ready.append(Ready{fd, EPOLLIN | EPOLLOUT});
-        processed += activateSocketNotifiers(ready.constData(), int(ready.size()));
+        processed += activateSocketNotifiers(ready.constData(), int(ready.size()), pass);
     }
     if (includeTimers)
         processed += activateTimers();
     // Last, so that what this pass wrote leaves in this pass.
     if (includeNotifiers)
-        processed += activateNewWriters();
+        processed += activateNewWriters(pass);
 
     return processed > 0;
 }
@@ -161,7 +167,7 @@ bool EpollEventDispatcher::drainWakeUps()
     return woken;
 }
 
-int EpollEventDispatcher::activateSocketNotifiers(const Ready *ready, int count)
+int EpollEventDispatcher::activateSocketNotifiers(const Ready *ready, int count, quint64 pass)
 {
     // Receivers may unregister, delete or register notifiers, so each notifier is looked up again
     // right before its event, and ones registered during this pass wait for the next (their fd
@@ -178,8 +184,11 @@ int EpollEventDispatcher::activateSocketNotifiers(const Ready *ready, int count)
             QSocketNotifier *notifier = it->notifiers[type];
             if (!notifier || it->serials[type] > serialLimit)
                 continue;
-            if (type == QSocketNotifier::Write)
+            if (type == QSocketNotifier::Write) {
+                if (it->writerPass == pass)
+                    continue;          // activated at the start of this pass, as a new writer
                 it->newWriter = false; // served: activateNewWriters() must not repeat it
+            }
             QEvent event(QEvent::SockAct);
             QCoreApplication::sendEvent(notifier, &event);
             ++activated;
@@ -277,10 +286,11 @@ void EpollEventDispatcher::applyInterest()
     m_dirtyFds.clear();
 }
 
-/// Sockets that began to buffer output during this pass are usually writable already: one poll()
-/// for all of them flushes them now, instead of two epoll_ctl() calls each and a pass spent
-/// waiting for EPOLLOUT. Those that are not writable wait for it in epoll as usual.
-int EpollEventDispatcher::activateNewWriters()
+/// Sockets that began to buffer output (in the posted events that start a pass, or later in it)
+/// are usually writable already: one poll() for all of them flushes them now, instead of two
+/// epoll_ctl() calls each and a pass spent waiting for EPOLLOUT. Those that are not writable wait
+/// for it in epoll as usual. A notifier activated here is not activated again in \a pass.
+int EpollEventDispatcher::activateNewWriters(quint64 pass)
 {
     if (m_newWriters.isEmpty())
         return 0;
@@ -302,9 +312,10 @@ int EpollEventDispatcher::activateNewWriters()
         if (!(writer.revents & (POLLOUT | POLLERR | POLLHUP)))
             continue;
         // Looked up again: an earlier activation may have closed this socket.
-        const auto it = m_fds.constFind(writer.fd);
-        if (it == m_fds.cend() || !it->notifiers[QSocketNotifier::Write])
+        const auto it = m_fds.find(writer.fd);
+        if (it == m_fds.end() || !it->notifiers[QSocketNotifier::Write])
             continue;
+        it->writerPass = pass;
         QEvent event(QEvent::SockAct);
         QCoreApplication::sendEvent(it->notifiers[QSocketNotifier::Write], &event);
         ++activated;

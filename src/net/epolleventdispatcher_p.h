@@ -75,6 +75,7 @@ private:
         bool polled = false;     // epoll refused it (a regular file): always ready, as with poll()
         bool dirty = false;      // in m_dirtyFds: epollEvents may be out of date
         bool newWriter = false;  // in m_newWriters
+        quint64 writerPass = 0;  // the pass that last activated the write notifier early
 
         quint32 wantedEvents() const;
     };
@@ -88,8 +89,8 @@ private:
     void notifiersChanged(int fd, FdNotifiers &state);
     void applyInterest();
     void updateEpoll(int fd, FdNotifiers &state);
-    int activateNewWriters();
-    int activateSocketNotifiers(const Ready *ready, int count);
+    int activateNewWriters(quint64 pass);
+    int activateSocketNotifiers(const Ready *ready, int count, quint64 pass);
     int activateTimers();
     int epollTimeout(bool includeTimers) const;
     bool drainWakeUps();
@@ -105,6 +106,7 @@ private:
     QList<int> m_dirtyFds;
     QList<int> m_newWriters;
     quint64 m_notifierSerial = 0;
+    quint64 m_pass = 0;
 
     QHash<int, Timer> m_timers;
     // Node pool of the two maps below: every command starts and stops a timeout timer, and
