@@ -123,6 +123,11 @@ class Comparison:
             "bridge-app": bridge and [bridge, "--network-threads", threads,
                                       "--handler-thread", "registry"],
         }
+        # Only in rt 1x1: bare Qt's round trip when the answer is made on the main thread and
+        # the sockets live on a network thread, the floor of bridge-app's placement.
+        self.hop_systems = {
+            "qt-echo-hop": [os.path.join(self.bin, "cb-bench-qt-echo-hop")],
+        }
         self.rest_systems = {
             "qt-http": [os.path.join(self.bin, "cb-bench-qt-http")],
             "node-http": ["node", os.path.join(peers, "http_route.js")],
@@ -317,6 +322,8 @@ class Comparison:
     def run_round_trips(self, round_index):
         for s in self.ws_systems:
             self.run_ws("rt 1x1", s, round_index, self.rt_args(1, 1))
+        for s in self.hop_systems:
+            self.run_ws("rt 1x1", s, round_index, self.rt_args(1, 1), systems=self.hop_systems)
         for connections in self.args.connection_counts:
             for s in self.ws_systems:
                 self.run_ws(f"rt {connections}x32", s, round_index, self.rt_args(connections, 32))
@@ -389,11 +396,14 @@ class Comparison:
     def targets(self):
         """(target, check) rows; check(system) gives (figure text, met: True/False/None)."""
         def ratio_check(workload, other, key, bound, at_least=True, other_workload=None):
-            """The system's median over `other`'s (None: the system itself) on other_workload."""
+            """The system's median over `other`'s (None: the system itself) on other_workload;
+            without a bound, the ratio alone."""
             def check(system):
                 value = self.ratio(workload, system, other or system, key, other_workload)
                 if value is None:
                     return ("n/a", None)
+                if bound is None:
+                    return (f"{value:.2f}x", None)
                 return (f"{value:.2f}x", value >= bound if at_least else value <= bound)
             return check
 
@@ -420,6 +430,9 @@ class Comparison:
              ratio_check("rt 16x32", "node-ws", "rps", 2.4)),
             ("1c. echo 1x1 p50 latency <= 1.3x qt-echo",
              ratio_check("rt 1x1", "qt-echo", "p50_us", 1.3, at_least=False)),
+            ("1c'. for reference, no target: echo 1x1 p50 / qt-echo-hop's (bare Qt, answer "
+             "made on the main thread, sockets on a network thread)",
+             ratio_check("rt 1x1", "qt-echo-hop", "p50_us", None)),
             ("2a. progress rate >= 1.0x qt-dispatch",
              ratio_check("progress", "qt-dispatch", "msgs_per_s", 1.0)),
             ("2b. every progress message delivered, in order", delivered),
@@ -485,11 +498,12 @@ class Comparison:
         add("")
         add("## WebSocket")
         add("")
+        ws = ws + list(self.hop_systems)
         add("Round trips per second (`echo`, window = requests in flight per connection), "
             f"latency p50/p99 in µs; idle rows add {a.idle_count} idle connections; the "
             "exposed row runs `counter.increment {\"by\":1}`, a method of a QObject that "
             "`CommandRegistry::exposeObject()` serves, on the systems whose echo runs on the main "
-            "thread too.")
+            "thread too; qt-echo-hop runs rt 1x1 only.")
         add("")
         add("| workload | " + " | ".join(ws) + " |")
         add("| --- |" + " --- |" * len(ws))
